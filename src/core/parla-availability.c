@@ -1,0 +1,2 @@
+/* parla-availability.c: being written */
+#include "config.h"

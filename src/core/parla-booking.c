@@ -1,0 +1,2 @@
+/* parla-booking.c: being written */
+#include "config.h"

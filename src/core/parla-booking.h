@@ -1,0 +1,3 @@
+#pragma once
+#include <glib-object.h>
+#include "parla-types.h"

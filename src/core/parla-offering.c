@@ -1,0 +1,2 @@
+/* parla-offering.c: being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* parla-policy.c: being written */
+#include "config.h"

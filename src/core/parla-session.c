@@ -1,0 +1,2 @@
+/* parla-session.c: being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* parla-teacher.c: being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* parla-user.c: being written */
+#include "config.h"

@@ -1,0 +1,174 @@
+/* parla-db-schema.c: versioned migrations, in SQL that SQLite >= 3.40 and
+ * PostgreSQL 15 both run unchanged
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Rules for this file: append, never edit a migration that has shipped.
+ * Timestamps are INTEGER seconds since the epoch (UTC); ids are TEXT;
+ * booleans are INTEGER 0/1; JSON documents are TEXT; money is INTEGER
+ * minor units.
+ */
+
+#include "config.h"
+
+#include "parla-db-private.h"
+
+static const char migration_1[] =
+  "CREATE TABLE users ("
+  "  id TEXT PRIMARY KEY,"
+  "  email TEXT NOT NULL UNIQUE,"
+  "  password_hash TEXT NOT NULL,"
+  "  display_name TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('student', 'teacher', 'admin')),"
+  "  created_at INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE auth_tokens ("
+  "  token_hash TEXT PRIMARY KEY,"
+  "  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL,"
+  "  last_used_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  revoked_at INTEGER"
+  ");"
+  "CREATE INDEX auth_tokens_user ON auth_tokens (user_id);"
+
+  /* A teacher's public profile; lock_version is bumped by every booking
+   * transaction that involves the teacher, which on PostgreSQL takes the row
+   * lock that serialises them (SQLite serialises all writers anyway). */
+  "CREATE TABLE teacher_profiles ("
+  "  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  bio TEXT NOT NULL DEFAULT '',"
+  "  accent TEXT NOT NULL DEFAULT '',"
+  "  time_zone TEXT NOT NULL DEFAULT 'UTC',"
+  "  photo_url TEXT,"
+  "  profile_json TEXT NOT NULL DEFAULT '{}',"
+  "  rating_sum INTEGER NOT NULL DEFAULT 0,"
+  "  rating_count INTEGER NOT NULL DEFAULT 0,"
+  "  min_price_minor INTEGER,"
+  "  has_free INTEGER NOT NULL DEFAULT 0,"
+  "  lock_version INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+
+  /* languages, subjects, levels and specializations, one row each, so that
+   * filters are index lookups in both databases. */
+  "CREATE TABLE teacher_tags ("
+  "  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (user_id, kind, value)"
+  ");"
+  "CREATE INDEX teacher_tags_lookup ON teacher_tags (kind, value, user_id);"
+
+  "CREATE TABLE availability ("
+  "  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  document TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE offerings ("
+  "  id TEXT PRIMARY KEY,"
+  "  teacher_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  document TEXT NOT NULL,"
+  "  session_type TEXT NOT NULL,"
+  "  duration_minutes INTEGER NOT NULL,"
+  "  capacity INTEGER NOT NULL CHECK (capacity >= 1),"
+  "  price_minor INTEGER NOT NULL CHECK (price_minor >= 0),"
+  "  currency TEXT NOT NULL,"
+  "  requires_approval INTEGER NOT NULL,"
+  "  archived INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX offerings_teacher ON offerings (teacher_id, archived);"
+
+  "CREATE TABLE sessions ("
+  "  id TEXT PRIMARY KEY,"
+  "  host_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  offering_id TEXT REFERENCES offerings (id),"
+  "  title TEXT NOT NULL,"
+  "  search_text TEXT NOT NULL,"
+  "  document TEXT NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  language TEXT NOT NULL,"
+  "  level TEXT NOT NULL,"
+  "  start_at INTEGER NOT NULL,"
+  "  end_at INTEGER NOT NULL,"
+  "  capacity INTEGER NOT NULL CHECK (capacity >= 1),"
+  "  seats_taken INTEGER NOT NULL DEFAULT 0 CHECK (seats_taken >= 0 AND seats_taken <= capacity),"
+  "  price_minor INTEGER NOT NULL CHECK (price_minor >= 0),"
+  "  currency TEXT NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'scheduled',"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX sessions_start ON sessions (status, start_at);"
+  "CREATE INDEX sessions_language ON sessions (language, status, start_at);"
+  "CREATE INDEX sessions_language_level ON sessions (language, level, status, start_at);"
+  "CREATE INDEX sessions_host ON sessions (host_id, start_at);"
+
+  /* One row per seat or lesson. policy is the snapshot in force when the
+   * learner booked; nothing later rewrites it. */
+  "CREATE TABLE bookings ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('session', 'lesson')),"
+  "  session_id TEXT REFERENCES sessions (id),"
+  "  offering_id TEXT REFERENCES offerings (id),"
+  "  learner_id TEXT NOT NULL REFERENCES users (id),"
+  "  teacher_id TEXT NOT NULL REFERENCES users (id),"
+  "  title TEXT NOT NULL,"
+  "  start_at INTEGER NOT NULL,"
+  "  end_at INTEGER NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  topic TEXT NOT NULL DEFAULT '',"
+  "  message TEXT NOT NULL DEFAULT '',"
+  "  price_minor INTEGER NOT NULL CHECK (price_minor >= 0),"
+  "  currency TEXT NOT NULL,"
+  "  fee_minor INTEGER NOT NULL,"
+  "  refund_minor INTEGER,"
+  "  cancelled_by TEXT,"
+  "  cancelled_at INTEGER,"
+  "  policy TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX bookings_learner ON bookings (learner_id, start_at);"
+  "CREATE INDEX bookings_teacher ON bookings (teacher_id, start_at);"
+  "CREATE INDEX bookings_session ON bookings (session_id, learner_id);"
+  /* A learner holds at most one live seat per session. */
+  "CREATE UNIQUE INDEX bookings_one_seat ON bookings (session_id, learner_id) "
+  "  WHERE kind = 'session' AND status IN ('confirmed', 'pending');"
+
+  "CREATE TABLE booking_history ("
+  "  id TEXT PRIMARY KEY,"
+  "  booking_id TEXT NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,"
+  "  at INTEGER NOT NULL,"
+  "  actor_id TEXT,"
+  "  action TEXT NOT NULL,"
+  "  from_start INTEGER,"
+  "  from_end INTEGER,"
+  "  to_start INTEGER,"
+  "  to_end INTEGER,"
+  "  status TEXT NOT NULL"
+  ");"
+  "CREATE INDEX booking_history_booking ON booking_history (booking_id, at);"
+
+  /* The first response to a POST with an Idempotency-Key, stored in the
+   * same transaction as its effect. */
+  "CREATE TABLE idempotency_keys ("
+  "  user_id TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  request_hash TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (user_id, key)"
+  ");"
+  "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);";
+
+const ParlaMigration parla_db_migrations[] = {
+  { 1, "accounts, teachers, availability, offerings, sessions, bookings", migration_1 },
+  { 0, NULL, NULL },
+};

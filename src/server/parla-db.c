@@ -1,0 +1,2 @@
+/* parla-db.c: being written */
+#include "config.h"
