@@ -1,0 +1,2 @@
+/* parla-db-sqlite.c: being written */
+#include "config.h"
