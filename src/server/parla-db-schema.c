@@ -144,6 +144,7 @@ static const char migration_1[] =
   "CREATE TABLE booking_history ("
   "  id TEXT PRIMARY KEY,"
   "  booking_id TEXT NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,"
+  "  seq INTEGER NOT NULL,"
   "  at INTEGER NOT NULL,"
   "  actor_id TEXT,"
   "  action TEXT NOT NULL,"
@@ -153,7 +154,7 @@ static const char migration_1[] =
   "  to_end INTEGER,"
   "  status TEXT NOT NULL"
   ");"
-  "CREATE INDEX booking_history_booking ON booking_history (booking_id, at);"
+  "CREATE UNIQUE INDEX booking_history_order ON booking_history (booking_id, seq);"
 
   /* The first response to a POST with an Idempotency-Key, stored in the
    * same transaction as its effect. */

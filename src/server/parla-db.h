@@ -66,12 +66,23 @@ void         parla_db_rollback        (ParlaDb      *db);
 gboolean     parla_db_in_transaction  (ParlaDb      *db);
 
 /* Runs one statement; parameters follow as (ParlaDbType, value) pairs
- * ended by PARLA_DB_END. Returns the number of rows changed, -1 on error. */
+ * ended by PARLA_DB_END. Returns the number of rows changed, -1 on error.
+ *
+ * !!! PARLA_DB_INT must be followed by a gint64. A plain int (a literal such
+ * !!! as 0, an enum, a guint) is read as 64 bits through va_arg and binds
+ * !!! garbage. Write (gint64) 0, (gint64) count.
+ *
+ * The parameters of the SQL are exactly $1 ... $N for N values; each may
+ * appear several times and in any order. Anything else ("?", ":name", a
+ * value that the SQL never uses) is an error. */
 gint64       parla_db_exec            (ParlaDb      *db,
                                        GError      **error,
                                        const char   *sql,
                                        ...);
-/* Runs a query; returns the rows (possibly none), NULL on error. */
+/* Runs a query; returns the rows (possibly none), NULL on error. The first
+ * row is fetched here, so errors raised by the statement itself (a
+ * constraint failing in INSERT ... RETURNING, a lock timeout) are reported
+ * by this call rather than by parla_db_rows_next(). */
 ParlaDbRows *parla_db_query           (ParlaDb      *db,
                                        GError      **error,
                                        const char   *sql,
@@ -80,11 +91,16 @@ ParlaDbRows *parla_db_query           (ParlaDb      *db,
 typedef struct _ParlaDbParams ParlaDbParams;
 ParlaDbParams *parla_db_params_new    (void);
 void         parla_db_params_free     (ParlaDbParams *params);
-/* Each returns the placeholder ("$N") for the value just added. */
+/* Each returns the placeholder ("$N") for the value just added, owned by
+ * @params. Text is copied; NULL binds NULL. */
 const char  *parla_db_params_add_text (ParlaDbParams *params,
                                        const char    *value);
 const char  *parla_db_params_add_int  (ParlaDbParams *params,
                                        gint64         value);
+const char  *parla_db_params_add_bool (ParlaDbParams *params,
+                                       gboolean       value);
+const char  *parla_db_params_add_null (ParlaDbParams *params);
+guint        parla_db_params_get_length (ParlaDbParams *params);
 ParlaDbRows *parla_db_query_params    (ParlaDb       *db,
                                        const char    *sql,
                                        ParlaDbParams *params,
@@ -94,8 +110,13 @@ gint64       parla_db_exec_params     (ParlaDb       *db,
                                        ParlaDbParams *params,
                                        GError       **error);
 
-/* Rows: call next() before reading the first row. */
+/* Rows: call next() before reading the first row. next() returns FALSE at
+ * the end and on error (logged with g_warning()); after the loop,
+ * parla_db_rows_get_error() returns FALSE and sets @error if the rows ended
+ * because of an error. Free the rows before the ParlaDb they came from. */
 gboolean     parla_db_rows_next       (ParlaDbRows  *rows);
+gboolean     parla_db_rows_get_error  (ParlaDbRows  *rows,
+                                       GError      **error);
 guint        parla_db_rows_n_columns  (ParlaDbRows  *rows);
 const char  *parla_db_rows_get_text   (ParlaDbRows  *rows,
                                        guint         column);  /* NULL for NULL; valid until next() */
@@ -106,6 +127,21 @@ gint64       parla_db_rows_get_int    (ParlaDbRows  *rows,
 gboolean     parla_db_rows_is_null    (ParlaDbRows  *rows,
                                        guint         column);
 void         parla_db_rows_free       (ParlaDbRows  *rows);
+
+/* Prepared statement cache of one connection (zeros for a driver without
+ * one). */
+typedef struct
+{
+  guint64 hits;       /* statements reused */
+  guint64 misses;     /* statements prepared for the cache */
+  guint64 uncached;   /* prepared outside the cache: the cached one was busy */
+  guint64 evictions;  /* statements dropped because the cache was full */
+  guint   size;       /* statements in the cache now */
+  guint   capacity;
+} ParlaDbCacheStats;
+
+void         parla_db_get_cache_stats (ParlaDb           *db,
+                                       ParlaDbCacheStats *stats);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaDbRows, parla_db_rows_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaDbParams, parla_db_params_free)

@@ -1,0 +1,124 @@
+/* main.c: parla-server
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib-unix.h>
+
+#include "parla-server.h"
+
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(ParlaServerConfig) config = parla_server_config_new ();
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(ParlaServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *listen = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *url = NULL;
+  gboolean demo = FALSE;
+  gboolean version = FALSE;
+  int workers = 0;
+  const GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address and port to listen on (port 0 picks a free one)", "ADDRESS:PORT" },
+    { "db", 'd', 0, G_OPTION_ARG_STRING, &db, "Database URL", "sqlite:PATH" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Seed a demo catalogue and accounts", NULL },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for request handling", "N" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("- the Parla tutoring server");
+  g_option_context_set_description (context,
+    "Environment: PARLA_LISTEN, PARLA_DB, PARLA_CONFIG, PARLA_MAX_BODY_BYTES, PARLA_WORKERS,\n"
+    "PARLA_PLATFORM_FEE_PERCENT, PARLA_FULL_REFUND_HOURS, ... (see README.md).\n"
+    "Flags override the environment, which overrides the configuration file.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("parla-server: %s\n", error->message);
+      return 2;
+    }
+
+  if (version)
+    {
+      g_print ("parla-server %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (config_path == NULL && g_environ_getenv (env, "PARLA_CONFIG") != NULL)
+    config_path = g_strdup (g_environ_getenv (env, "PARLA_CONFIG"));
+
+  if ((config_path != NULL && !parla_server_config_load_file (config, config_path, &error)) ||
+      !parla_server_config_load_env (config, (const char * const *) env, &error) ||
+      (listen != NULL && !parla_server_config_set_listen (config, listen, &error)))
+    {
+      g_printerr ("parla-server: %s\n", error->message);
+      return 2;
+    }
+
+  if (db != NULL)
+    {
+      g_free (config->db_url);
+      config->db_url = g_steal_pointer (&db);
+    }
+  if (workers > 0)
+    config->worker_threads = workers;
+  config->demo = demo;
+
+  server = parla_server_new (config, &error);
+  if (server == NULL)
+    {
+      g_printerr ("parla-server: %s\n", error->message);
+      return 1;
+    }
+
+  if (demo && !parla_server_seed_demo (server, &error))
+    {
+      g_printerr ("parla-server: cannot seed the demo: %s\n", error->message);
+      return 1;
+    }
+
+  if (!parla_server_listen (server, &error))
+    {
+      g_printerr ("parla-server: cannot listen: %s\n", error->message);
+      return 1;
+    }
+
+  url = parla_server_dup_base_url (server);
+  g_print ("parla-server %s listening on %s (database %s)\n", PACKAGE_VERSION, url, config->db_url);
+  if (demo)
+    g_print ("Demo accounts: learner demo.learner@parla.app / parla-demo, "
+             "teacher demo.teacher@parla.app / parla-demo\n");
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_signal_cb, loop);
+  g_unix_signal_add (SIGTERM, on_signal_cb, loop);
+  g_main_loop_run (loop);
+
+  g_print ("parla-server: shutting down\n");
+  parla_server_shutdown (server);
+
+  return 0;
+}

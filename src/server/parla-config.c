@@ -1,0 +1,188 @@
+/* parla-config.c: configuration from a file, the environment and flags
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Precedence, lowest first: built-in defaults, the config file
+ * (--config or PARLA_CONFIG), PARLA_* environment variables, then
+ * command-line flags.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "parla-server.h"
+
+gboolean
+parla_server_config_set_listen (ParlaServerConfig  *config,
+                                const char         *listen,
+                                GError            **error)
+{
+  const char *colon;
+  g_autofree char *host = NULL;
+  guint64 port;
+
+  if (listen == NULL)
+    goto invalid;
+
+  if (listen[0] == '[')
+    {
+      const char *end = strchr (listen, ']');
+      if (end == NULL || end[1] != ':')
+        goto invalid;
+      host = g_strndup (listen + 1, end - listen - 1);
+      colon = end + 1;
+    }
+  else
+    {
+      colon = strrchr (listen, ':');
+      if (colon == NULL)
+        goto invalid;
+      host = g_strndup (listen, colon - listen);
+    }
+
+  if (!g_hostname_is_ip_address (host) ||
+      !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    goto invalid;
+
+  g_free (config->listen_host);
+  config->listen_host = g_steal_pointer (&host);
+  config->port = port;
+  return TRUE;
+
+invalid:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
+  return FALSE;
+}
+
+typedef struct
+{
+  const char *group;
+  const char *key;
+  const char *env;
+  enum { KIND_STRING, KIND_INT, KIND_LISTEN } kind;
+  gsize offset;        /* into ParlaServerConfig, or into ParlaPolicy when policy */
+  gboolean policy;
+  gint64 min;
+  gint64 max;
+  gint64 scale;        /* the stored value is the given one times this */
+} Setting;
+
+#define CFG(f) G_STRUCT_OFFSET (ParlaServerConfig, f)
+#define POL(f) G_STRUCT_OFFSET (ParlaPolicy, f)
+
+static const Setting settings[] = {
+  { "server", "listen", "PARLA_LISTEN", KIND_LISTEN, 0, FALSE, 0, 0, 1 },
+  { "server", "db", "PARLA_DB", KIND_STRING, CFG (db_url), FALSE, 0, 0, 1 },
+  { "server", "max_body_bytes", "PARLA_MAX_BODY_BYTES", KIND_INT, CFG (max_body_bytes), FALSE, 1024, 64 * 1024 * 1024, 1 },
+  { "server", "workers", "PARLA_WORKERS", KIND_INT, CFG (worker_threads), FALSE, 1, 64, 1 },
+  { "auth", "token_idle_days", "PARLA_TOKEN_IDLE_DAYS", KIND_INT, CFG (token_idle_seconds), FALSE, 1, 365, 86400 },
+  { "auth", "token_lifetime_days", "PARLA_TOKEN_LIFETIME_DAYS", KIND_INT, CFG (token_lifetime_seconds), FALSE, 1, 3650, 86400 },
+  { "auth", "login_failures_per_hour", "PARLA_LOGIN_FAILURES_PER_HOUR", KIND_INT, CFG (login_failures_per_hour), FALSE, 1, 100000, 1 },
+  { "auth", "login_burst_failures", "PARLA_LOGIN_BURST_FAILURES", KIND_INT, CFG (login_burst_failures), FALSE, 1, 100000, 1 },
+  { "auth", "login_burst_seconds", "PARLA_LOGIN_BURST_SECONDS", KIND_INT, CFG (login_burst_seconds), FALSE, 1, 86400, 1 },
+  { "policy", "full_refund_hours", "PARLA_FULL_REFUND_HOURS", KIND_INT, POL (full_refund_hours), TRUE, 0, 720, 1 },
+  { "policy", "partial_refund_hours", "PARLA_PARTIAL_REFUND_HOURS", KIND_INT, POL (partial_refund_hours), TRUE, 0, 720, 1 },
+  { "policy", "partial_refund_percent", "PARLA_PARTIAL_REFUND_PERCENT", KIND_INT, POL (partial_refund_bp), TRUE, 0, 100, 100 },
+  { "policy", "platform_fee_percent", "PARLA_PLATFORM_FEE_PERCENT", KIND_INT, POL (platform_fee_bp), TRUE, 0, 100, 100 },
+  { "policy", "min_duration_minutes", "PARLA_MIN_DURATION_MINUTES", KIND_INT, POL (min_duration_minutes), TRUE, 1, 1440, 1 },
+  { "policy", "max_duration_minutes", "PARLA_MAX_DURATION_MINUTES", KIND_INT, POL (max_duration_minutes), TRUE, 1, 1440, 1 },
+};
+
+static gboolean
+apply (ParlaServerConfig  *config,
+       const Setting      *setting,
+       const char         *value,
+       const char         *origin,
+       GError            **error)
+{
+  guint8 *base = setting->policy ? (guint8 *) config->policy : (guint8 *) config;
+  gint64 number;
+
+  switch (setting->kind)
+    {
+    case KIND_LISTEN:
+      if (!parla_server_config_set_listen (config, value, NULL))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "%s: “%s” must be ADDRESS:PORT", origin, value);
+          return FALSE;
+        }
+      return TRUE;
+
+    case KIND_STRING:
+      {
+        char **field = (char **) (base + setting->offset);
+        g_free (*field);
+        *field = g_strdup (value);
+        return TRUE;
+      }
+
+    case KIND_INT:
+      if (!g_ascii_string_to_signed (value, 10, setting->min, setting->max, &number, NULL))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "%s: “%s” must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                       origin, value, setting->min, setting->max);
+          return FALSE;
+        }
+      number *= setting->scale;
+      if (setting->offset == CFG (max_body_bytes) && !setting->policy)
+        *(gsize *) (base + setting->offset) = number;
+      else if (setting->offset == CFG (worker_threads) && !setting->policy)
+        *(guint *) (base + setting->offset) = number;
+      else
+        *(int *) (base + setting->offset) = number;
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+parla_server_config_load_file (ParlaServerConfig  *config,
+                               const char         *path,
+                               GError            **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autofree char *value = g_key_file_get_string (file, settings[i].group, settings[i].key, NULL);
+      g_autofree char *origin = NULL;
+
+      if (value == NULL)
+        continue;
+
+      origin = g_strdup_printf ("%s [%s] %s", path, settings[i].group, settings[i].key);
+      if (!apply (config, &settings[i], g_strstrip (value), origin, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+parla_server_config_load_env (ParlaServerConfig   *config,
+                              const char * const  *envp,
+                              GError             **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      const char *value = g_environ_getenv ((char **) envp, settings[i].env);
+
+      if (value == NULL || *value == '\0')
+        continue;
+
+      if (!apply (config, &settings[i], value, settings[i].env, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}

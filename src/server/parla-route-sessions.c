@@ -1,0 +1,664 @@
+/* parla-route-sessions.c: scheduled sessions (group conversations, private
+ * lessons, practice, cultural) and their seats
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "parla-server-private.h"
+
+#define MAX_SESSION_MINUTES 1440
+
+/* The caller's own live seat comes along with every session, as
+ * my_booking_id and my_booking_status. $1 is the caller ('' if anonymous). */
+#define SESSION_SELECT \
+  "SELECT s.document, s.seats_taken, s.capacity, s.status, s.start_at, s.end_at, " \
+  "u.display_name, b.id, b.status FROM sessions s JOIN users u ON u.id = s.host_id " \
+  "LEFT JOIN bookings b ON b.session_id = s.id AND b.learner_id = $1 " \
+  "AND b.status IN ('confirmed', 'pending') "
+
+static ParlaSession *
+session_from_row (ParlaDbRows  *rows,
+                  GError      **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  node = parla_json_parse (parla_db_rows_get_text (rows, 0), -1, error);
+  if (node == NULL)
+    return NULL;
+
+  object = json_node_get_object (node);
+  json_object_set_int_member (object, "seats_left",
+                              MAX (0, parla_db_rows_get_int (rows, 2) - parla_db_rows_get_int (rows, 1)));
+  json_object_set_string_member (object, "status", parla_db_rows_get_text (rows, 3));
+  json_object_set_string_member (object, "host_name", parla_db_rows_get_text (rows, 6));
+  if (parla_db_rows_is_null (rows, 7))
+    {
+      json_object_set_null_member (object, "my_booking_id");
+      json_object_set_null_member (object, "my_booking_status");
+    }
+  else
+    {
+      json_object_set_string_member (object, "my_booking_id", parla_db_rows_get_text (rows, 7));
+      json_object_set_string_member (object, "my_booking_status", parla_db_rows_get_text (rows, 8));
+    }
+
+  return parla_session_new_from_json (node, PARLA_JSON_RESOURCE, error);
+}
+
+ParlaSession *
+parla_session_load (ParlaRequest  *req,
+                    const char    *session_id,
+                    GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+
+  rows = parla_db_query (req->db, error, SESSION_SELECT "WHERE s.id = $2",
+                         PARLA_DB_TEXT, req->user_id ? req->user_id : "",
+                         PARLA_DB_TEXT, session_id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return NULL;
+
+  if (!parla_db_rows_next (rows))
+    {
+      if (parla_db_rows_get_error (rows, error))
+        parla_set_error (error, PARLA_ERROR_NOT_FOUND, NULL, "No such session");
+      return NULL;
+    }
+
+  return session_from_row (rows, error);
+}
+
+static char *
+search_text (ParlaSession *session)
+{
+  g_autofree char *text = g_strjoin (" ",
+                                     parla_session_get_title (session),
+                                     parla_session_get_description (session),
+                                     parla_session_get_host_name (session),
+                                     parla_session_get_language (session),
+                                     NULL);
+
+  return g_utf8_strdown (text, -1);
+}
+
+gboolean
+parla_session_store (ParlaRequest  *req,
+                     ParlaSession  *session,
+                     gboolean       insert,
+                     GError       **error)
+{
+  g_autoptr(JsonNode) document = parla_session_to_json (session);
+  g_autofree char *text = NULL;
+  g_autofree char *search = search_text (session);
+  JsonObject *object = json_node_get_object (document);
+  const char *sql;
+
+  /* Per-caller and derived members are computed when read. */
+  json_object_set_null_member (object, "my_booking_id");
+  json_object_set_null_member (object, "my_booking_status");
+  text = parla_json_to_string (document);
+
+  if (insert)
+    sql = "INSERT INTO sessions (id, host_id, offering_id, title, search_text, document, type, language, "
+          "level, start_at, end_at, capacity, price_minor, currency, status, created_at, updated_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)";
+  else
+    sql = "UPDATE sessions SET offering_id = $3, title = $4, search_text = $5, document = $6, type = $7, "
+          "language = $8, level = $9, start_at = $10, end_at = $11, capacity = $12, price_minor = $13, "
+          "currency = $14, status = $15, updated_at = $16 WHERE id = $1 AND host_id = $2";
+
+  return parla_db_exec (req->db, error, sql,
+                        PARLA_DB_TEXT, parla_session_get_id (session),
+                        PARLA_DB_TEXT, parla_session_get_host_id (session),
+                        PARLA_DB_TEXT, parla_session_get_offering_id (session),
+                        PARLA_DB_TEXT, parla_session_get_title (session),
+                        PARLA_DB_TEXT, search,
+                        PARLA_DB_TEXT, text,
+                        PARLA_DB_TEXT, parla_session_type_names[parla_session_get_session_type (session)],
+                        PARLA_DB_TEXT, parla_session_get_language (session),
+                        PARLA_DB_TEXT, parla_level_names[parla_session_get_level (session)],
+                        PARLA_DB_INT, parla_session_get_start (session),
+                        PARLA_DB_INT, parla_session_get_end (session),
+                        PARLA_DB_INT, (gint64) parla_session_get_capacity (session),
+                        PARLA_DB_INT, parla_session_get_price_minor (session),
+                        PARLA_DB_TEXT, parla_session_get_currency (session),
+                        PARLA_DB_TEXT, parla_session_status_names[parla_session_get_status (session)],
+                        PARLA_DB_INT, req->now,
+                        PARLA_DB_END) >= 0;
+}
+
+/* A host who teaches must not be in two places at once: check the new
+ * time against every session and lesson already on their calendar, with
+ * the buffers of their availability rules. */
+static gboolean
+check_host_free (ParlaRequest  *req,
+                 const char    *host_id,
+                 gint64         start,
+                 gint64         end,
+                 const char    *except_session_id,
+                 GError       **error)
+{
+  g_autoptr(ParlaAvailability) availability = NULL;
+  g_autoptr(GArray) commitments = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 margin = 2 * 24 * 3600;
+  gboolean conflict = FALSE;
+
+  if (!parla_teacher_lock (req, host_id, &local_error))
+    {
+      /* Learners hosting free peer sessions have no teacher calendar. */
+      if (g_error_matches (local_error, PARLA_ERROR, PARLA_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  availability = parla_teacher_load_availability (req, host_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  commitments = parla_teacher_commitments (req, host_id, start - margin, end + margin,
+                                           NULL, except_session_id, error);
+  if (commitments == NULL)
+    return FALSE;
+
+  if (availability != NULL)
+    {
+      conflict = parla_availability_conflicts (availability,
+                                               (const ParlaInterval *) (gpointer) commitments->data,
+                                               commitments->len, start, end);
+    }
+  else
+    {
+      for (guint i = 0; i < commitments->len && !conflict; i++)
+        {
+          const ParlaInterval *c = &g_array_index (commitments, ParlaInterval, i);
+          conflict = c->start < end && start < c->end;
+        }
+    }
+
+  if (conflict)
+    {
+      parla_set_error (error, PARLA_ERROR_SLOT_TAKEN, "start",
+                       "The host already has a session or lesson at this time");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_schedule (ParlaRequest  *req,
+                ParlaSession  *session,
+                GError       **error)
+{
+  if (!parla_policy_check_duration (req->config->policy, parla_session_get_duration_minutes (session), error))
+    return FALSE;
+
+  if (parla_session_get_start (session) <= req->now)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "start", "“start” must be in the future");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Appends the listing filters to @where, their values to @params. */
+static gboolean
+build_filters (ParlaRequest   *req,
+               GString        *where,
+               ParlaDbParams  *params,
+               GError        **error)
+{
+  const char *language = parla_request_query (req, "language");
+  const char *host_id = parla_request_query (req, "host_id");
+  const char *q = parla_request_query (req, "q");
+  gint64 from, to;
+  int free_only, type, level;
+
+  if (!parla_request_query_bool (req, "free", &free_only, error) ||
+      !parla_request_query_enum (req, "type", parla_session_type_names, &type, error) ||
+      !parla_request_query_enum (req, "level", parla_level_names, &level, error) ||
+      !parla_request_query_instant (req, "from", req->now, &from, error) ||
+      !parla_request_query_instant (req, "to", G_MAXINT64, &to, error))
+    return FALSE;
+
+  if (to <= from)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "to", "“to” must be after “from”");
+      return FALSE;
+    }
+
+  g_string_append (where, " WHERE s.status = 'scheduled'");
+
+  /* Sessions still running at "from" are listed too; bounding start_at
+   * from below keeps this an index range scan. */
+  g_string_append_printf (where, " AND s.start_at >= %s AND s.end_at > %s",
+                          parla_db_params_add_int (params, from - MAX_SESSION_MINUTES * 60),
+                          parla_db_params_add_int (params, from));
+  if (to != G_MAXINT64)
+    g_string_append_printf (where, " AND s.start_at < %s", parla_db_params_add_int (params, to));
+  if (language != NULL)
+    g_string_append_printf (where, " AND s.language = %s", parla_db_params_add_text (params, language));
+  if (level >= 0)
+    {
+      /* Sessions open to every level match any level asked for. */
+      if (level == PARLA_LEVEL_ALL)
+        g_string_append (where, " AND s.level = 'all'");
+      else
+        g_string_append_printf (where, " AND s.level IN (%s, 'all')",
+                                parla_db_params_add_text (params, parla_level_names[level]));
+    }
+  if (type >= 0)
+    g_string_append_printf (where, " AND s.type = %s",
+                            parla_db_params_add_text (params, parla_session_type_names[type]));
+  if (free_only == 1)
+    g_string_append (where, " AND s.price_minor = 0");
+  else if (free_only == 0)
+    g_string_append (where, " AND s.price_minor > 0");
+  if (host_id != NULL)
+    g_string_append_printf (where, " AND s.host_id = %s", parla_db_params_add_text (params, host_id));
+  if (q != NULL)
+    {
+      g_autofree char *pattern = parla_like_pattern (q);
+      g_string_append_printf (where, " AND s.search_text LIKE %s ESCAPE '\\'",
+                              parla_db_params_add_text (params, pattern));
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+handle_list (ParlaRequest  *req,
+             GError       **error)
+{
+  g_autoptr(ParlaDbParams) count_params = parla_db_params_new ();
+  g_autoptr(ParlaDbParams) params = parla_db_params_new ();
+  g_autoptr(GString) count_sql = g_string_new ("SELECT COUNT(*) FROM sessions s");
+  g_autoptr(GString) sql = g_string_new (SESSION_SELECT);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(ParlaDbRows) rows = NULL;
+  gint64 page, limit, total = 0;
+
+  if (!parla_request_page (req, &page, &limit, error) ||
+      !build_filters (req, count_sql, count_params, error))
+    return NULL;
+
+  rows = parla_db_query_params (req->db, count_sql->str, count_params, error);
+  if (rows == NULL)
+    return NULL;
+  if (parla_db_rows_next (rows))
+    total = parla_db_rows_get_int (rows, 0);
+  g_clear_pointer (&rows, parla_db_rows_free);
+
+  /* $1: the caller, for my_booking_*. */
+  parla_db_params_add_text (params, req->user_id ? req->user_id : "");
+  build_filters (req, sql, params, NULL);
+  g_string_append_printf (sql, " ORDER BY s.start_at, s.id LIMIT %s OFFSET %s",
+                          parla_db_params_add_int (params, limit),
+                          parla_db_params_add_int (params, (page - 1) * limit));
+
+  rows = parla_db_query_params (req->db, sql->str, params, error);
+  if (rows == NULL)
+    return NULL;
+
+  while (parla_db_rows_next (rows))
+    {
+      g_autoptr(ParlaSession) session = session_from_row (rows, error);
+
+      if (session == NULL)
+        return NULL;
+      g_ptr_array_add (items, parla_session_to_json (session));
+    }
+  if (!parla_db_rows_get_error (rows, error))
+    return NULL;
+
+  return parla_request_list_response (g_steal_pointer (&items), total, page, limit);
+}
+
+static JsonNode *
+handle_create (ParlaRequest  *req,
+               GError       **error)
+{
+  g_autoptr(ParlaSession) session = NULL;
+  g_autofree char *id = NULL;
+  const char *offering_id;
+
+  session = parla_session_new_from_json (req->json, PARLA_JSON_INPUT, error);
+  if (session == NULL || !check_schedule (req, session, error))
+    return NULL;
+
+  if (req->user_role == PARLA_ROLE_STUDENT && parla_session_get_price_minor (session) > 0)
+    {
+      parla_set_error (error, PARLA_ERROR_FORBIDDEN, "price_minor",
+                       "Learners can host free practice sessions only");
+      return NULL;
+    }
+
+  offering_id = parla_session_get_offering_id (session);
+  if (offering_id != NULL)
+    {
+      g_autoptr(ParlaOffering) offering = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      offering = parla_offering_load (req, offering_id, &local_error);
+      if (offering == NULL || g_strcmp0 (parla_offering_get_teacher_id (offering), req->user_id) != 0 ||
+          parla_offering_get_archived (offering))
+        {
+          parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "offering_id",
+                           "“offering_id” must name one of your current offerings");
+          return NULL;
+        }
+    }
+
+  if (!check_host_free (req, req->user_id, parla_session_get_start (session),
+                        parla_session_get_end (session), NULL, error))
+    return NULL;
+
+  id = parla_db_new_id ();
+  g_object_set (session,
+                "id", id,
+                "host-id", req->user_id,
+                "host-name", req->user_name,
+                "status", PARLA_SESSION_STATUS_SCHEDULED,
+                "seats-left", parla_session_get_capacity (session),
+                NULL);
+
+  if (!parla_session_store (req, session, TRUE, error))
+    return NULL;
+
+  req->status = 201;
+  return parla_session_to_json (session);
+}
+
+static JsonNode *
+handle_get (ParlaRequest  *req,
+            GError       **error)
+{
+  g_autoptr(ParlaSession) session = parla_session_load (req, parla_request_param (req, 0), error);
+
+  if (session == NULL)
+    return NULL;
+
+  return parla_session_to_json (session);
+}
+
+static gboolean
+cancel_all_seats (ParlaRequest  *req,
+                  const char    *session_id,
+                  GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT id FROM bookings WHERE session_id = $1 AND status IN ('confirmed', 'pending')",
+                         PARLA_DB_TEXT, session_id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+  while (parla_db_rows_next (rows))
+    g_ptr_array_add (ids, parla_db_rows_dup_text (rows, 0));
+  if (!parla_db_rows_get_error (rows, error))
+    return FALSE;
+  g_clear_pointer (&rows, parla_db_rows_free);
+
+  /* The host cancels: every learner gets what the policy gives a
+   * teacher's cancellation, a full refund. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(ParlaBooking) booking = parla_booking_cancel (req, g_ptr_array_index (ids, i),
+                                                              PARLA_PARTY_TEACHER, error);
+      if (booking == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+move_all_seats (ParlaRequest  *req,
+                const char    *session_id,
+                gint64         from_start,
+                gint64         from_end,
+                gint64         to_start,
+                gint64         to_end,
+                GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  rows = parla_db_query (req->db, error,
+                         "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 "
+                         "WHERE session_id = $1 AND status IN ('confirmed', 'pending') RETURNING id, status",
+                         PARLA_DB_TEXT, session_id,
+                         PARLA_DB_INT, to_start,
+                         PARLA_DB_INT, to_end,
+                         PARLA_DB_INT, req->now,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+  while (parla_db_rows_next (rows))
+    {
+      g_ptr_array_add (ids, parla_db_rows_dup_text (rows, 0));
+      g_ptr_array_add (ids, parla_db_rows_dup_text (rows, 1));
+    }
+  if (!parla_db_rows_get_error (rows, error))
+    return FALSE;
+  g_clear_pointer (&rows, parla_db_rows_free);
+
+  for (guint i = 0; i + 1 < ids->len; i += 2)
+    if (!parla_booking_record_change (req, g_ptr_array_index (ids, i), "rescheduled",
+                                      g_ptr_array_index (ids, i + 1),
+                                      from_start, from_end, to_start, to_end, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static JsonNode *
+handle_update (ParlaRequest  *req,
+               GError       **error)
+{
+  const char *id = parla_request_param (req, 0);
+  g_autoptr(ParlaSession) session = NULL;
+  gint64 old_start, old_end, seats_taken;
+  gboolean moved;
+
+  session = parla_session_load (req, id, error);
+  if (session == NULL)
+    return NULL;
+
+  if (g_strcmp0 (parla_session_get_host_id (session), req->user_id) != 0)
+    {
+      parla_set_error (error, PARLA_ERROR_FORBIDDEN, NULL, "Only the host can change a session");
+      return NULL;
+    }
+
+  if (parla_session_get_status (session) != PARLA_SESSION_STATUS_SCHEDULED)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, "status", "This session was cancelled");
+      return NULL;
+    }
+
+  if (parla_session_get_end (session) <= req->now)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL, "This session is over");
+      return NULL;
+    }
+
+  old_start = parla_session_get_start (session);
+  old_end = parla_session_get_end (session);
+  seats_taken = parla_session_get_capacity (session) - parla_session_get_seats_left (session);
+
+  if (!parla_session_apply_json (session, req->json, error))
+    return NULL;
+
+  if (parla_session_get_status (session) == PARLA_SESSION_STATUS_CANCELLED)
+    {
+      if (!cancel_all_seats (req, id, error))
+        return NULL;
+    }
+  else
+    {
+      moved = parla_session_get_start (session) != old_start || parla_session_get_end (session) != old_end;
+
+      if (moved && (!check_schedule (req, session, error) ||
+                    !check_host_free (req, req->user_id, parla_session_get_start (session),
+                                      parla_session_get_end (session), id, error)))
+        return NULL;
+
+      if (!parla_policy_check_duration (req->config->policy, parla_session_get_duration_minutes (session), error))
+        return NULL;
+
+      if (parla_session_get_capacity (session) < seats_taken)
+        {
+          parla_set_error (error, PARLA_ERROR_INVALID_STATE, "capacity",
+                           "%" G_GINT64_FORMAT " learners already hold a seat", seats_taken);
+          return NULL;
+        }
+
+      if (req->user_role == PARLA_ROLE_STUDENT && parla_session_get_price_minor (session) > 0)
+        {
+          parla_set_error (error, PARLA_ERROR_FORBIDDEN, "price_minor",
+                           "Learners can host free practice sessions only");
+          return NULL;
+        }
+
+      if (moved && !move_all_seats (req, id, old_start, old_end,
+                                    parla_session_get_start (session),
+                                    parla_session_get_end (session), error))
+        return NULL;
+    }
+
+  if (!parla_session_store (req, session, FALSE, error))
+    return NULL;
+
+  g_clear_object (&session);
+  session = parla_session_load (req, id, error);
+  if (session == NULL)
+    return NULL;
+
+  return parla_session_to_json (session);
+}
+
+static JsonNode *
+handle_book (ParlaRequest  *req,
+             GError       **error)
+{
+  const char *id = parla_request_param (req, 0);
+  g_autoptr(ParlaSession) session = NULL;
+  g_autoptr(ParlaBooking) booking = NULL;
+  g_autofree char *booking_id = NULL;
+  ParlaNewBooking seat = { 0, };
+  gint64 changed;
+
+  session = parla_session_load (req, id, error);
+  if (session == NULL)
+    return NULL;
+
+  if (parla_session_get_status (session) != PARLA_SESSION_STATUS_SCHEDULED)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL, "This session was cancelled");
+      return NULL;
+    }
+
+  if (parla_session_get_start (session) <= req->now)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL, "This session has already started");
+      return NULL;
+    }
+
+  if (g_strcmp0 (parla_session_get_host_id (session), req->user_id) == 0)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL, "You host this session");
+      return NULL;
+    }
+
+  if (parla_session_get_my_booking_id (session) != NULL)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL, "You already have a seat in this session");
+      return NULL;
+    }
+
+  /* Taking the seat is one conditional update: of any number of racing
+   * learners, only as many as there are seats see a changed row. */
+  changed = parla_db_exec (req->db, error,
+                           "UPDATE sessions SET seats_taken = seats_taken + 1, updated_at = $2 "
+                           "WHERE id = $1 AND status = 'scheduled' AND seats_taken < capacity",
+                           PARLA_DB_TEXT, id,
+                           PARLA_DB_INT, req->now,
+                           PARLA_DB_END);
+  if (changed < 0)
+    return NULL;
+  if (changed == 0)
+    {
+      parla_set_error (error, PARLA_ERROR_SLOT_TAKEN, NULL, "There are no seats left in this session");
+      return NULL;
+    }
+
+  seat.kind = PARLA_BOOKING_KIND_SESSION;
+  seat.session_id = id;
+  seat.offering_id = parla_session_get_offering_id (session);
+  seat.teacher_id = parla_session_get_host_id (session);
+  seat.title = parla_session_get_title (session);
+  seat.start = parla_session_get_start (session);
+  seat.end = parla_session_get_end (session);
+  seat.status = PARLA_BOOKING_CONFIRMED;
+  seat.price_minor = parla_session_get_price_minor (session);
+  seat.currency = parla_session_get_currency (session);
+
+  booking_id = parla_booking_insert (req, &seat, error);
+  if (booking_id == NULL)
+    return NULL;
+
+  booking = parla_booking_load (req, booking_id, FALSE, error);
+  if (booking == NULL)
+    return NULL;
+
+  req->status = 201;
+  return parla_booking_to_json (booking);
+}
+
+static JsonNode *
+handle_unbook (ParlaRequest  *req,
+               GError       **error)
+{
+  g_autoptr(ParlaSession) session = NULL;
+  g_autoptr(ParlaBooking) booking = NULL;
+
+  session = parla_session_load (req, parla_request_param (req, 0), error);
+  if (session == NULL)
+    return NULL;
+
+  if (parla_session_get_my_booking_id (session) == NULL)
+    {
+      parla_set_error (error, PARLA_ERROR_NOT_FOUND, NULL, "You have no seat in this session");
+      return NULL;
+    }
+
+  booking = parla_booking_cancel (req, parla_session_get_my_booking_id (session), PARLA_PARTY_LEARNER, error);
+  if (booking == NULL)
+    return NULL;
+
+  return parla_booking_to_json (booking);
+}
+
+const ParlaRoute parla_session_routes[] = {
+  { "GET", "/api/v1/sessions", handle_list, PARLA_ROUTE_AUTH_OPT },
+  { "POST", "/api/v1/sessions", handle_create, PARLA_ROUTE_AUTH | PARLA_ROUTE_WRITE | PARLA_ROUTE_BODY | PARLA_ROUTE_IDEMPOTENT },
+  { "GET", "/api/v1/sessions/{id}", handle_get, PARLA_ROUTE_AUTH_OPT },
+  { "PUT", "/api/v1/sessions/{id}", handle_update, PARLA_ROUTE_AUTH | PARLA_ROUTE_WRITE | PARLA_ROUTE_BODY },
+  { "POST", "/api/v1/sessions/{id}/book", handle_book, PARLA_ROUTE_AUTH | PARLA_ROUTE_WRITE | PARLA_ROUTE_BODY_OPT | PARLA_ROUTE_IDEMPOTENT },
+  { "DELETE", "/api/v1/sessions/{id}/book", handle_unbook, PARLA_ROUTE_AUTH | PARLA_ROUTE_WRITE },
+  { NULL }
+};

@@ -1,0 +1,236 @@
+/* parla-server-private.h: what the route files share
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "parla-db.h"
+#include "parla-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ParlaRequest ParlaRequest;
+
+/* A handler runs on a worker thread with its own database connection. It
+ * returns the response body (or NULL for 204) and may set req->status;
+ * on failure it returns NULL and sets @error from the catalogue. */
+typedef JsonNode *(*ParlaHandler) (ParlaRequest  *req,
+                                   GError       **error);
+
+typedef enum
+{
+  PARLA_ROUTE_PUBLIC      = 0,
+  PARLA_ROUTE_AUTH        = 1 << 0,  /* a valid token is required */
+  PARLA_ROUTE_AUTH_OPT    = 1 << 1,  /* a token, if given, must be valid */
+  PARLA_ROUTE_WRITE       = 1 << 2,  /* runs inside one write transaction */
+  PARLA_ROUTE_OWN_TXN     = 1 << 3,  /* the handler manages transactions (slow CPU work first) */
+  PARLA_ROUTE_BODY        = 1 << 4,  /* a JSON object body is required */
+  PARLA_ROUTE_BODY_OPT    = 1 << 5,  /* an empty body or a JSON object */
+  PARLA_ROUTE_IDEMPOTENT  = 1 << 6,  /* honours Idempotency-Key */
+} ParlaRouteFlags;
+
+typedef struct
+{
+  const char      *method;
+  const char      *pattern;
+  ParlaHandler     handler;
+  ParlaRouteFlags  flags;
+} ParlaRoute;
+
+struct _ParlaRequest
+{
+  /* borrowed */
+  ParlaServer       *server;
+  const ParlaRoute  *route;
+  ParlaDb           *db;
+  const ParlaServerConfig *config;
+
+  /* owned: the request */
+  char              *method;
+  char              *path;
+  GPtrArray         *params;          /* path parameters, in pattern order */
+  GHashTable        *query;           /* name -> value */
+  GBytes            *body;
+  char              *authorization;
+  char              *idempotency_key;
+  char              *remote_address;
+  JsonNode          *json;            /* the parsed body, or NULL */
+  gint64             now;
+
+  /* owned: the caller, when signed in */
+  char              *user_id;
+  char              *user_name;
+  char              *user_email;
+  ParlaRole          user_role;
+  char              *token_hash;
+
+  /* owned: the response */
+  guint              status;
+  JsonNode          *response;
+  GError            *error;
+  gboolean           replayed;
+};
+
+/* parla-request.c */
+const char *parla_request_param           (ParlaRequest  *req,
+                                           guint          index);
+const char *parla_request_query           (ParlaRequest  *req,
+                                           const char    *name);
+JsonObject *parla_request_body            (ParlaRequest  *req);
+gboolean    parla_request_query_int       (ParlaRequest  *req,
+                                           const char    *name,
+                                           gint64         min,
+                                           gint64         max,
+                                           gint64         fallback,
+                                           gint64        *out,
+                                           GError       **error);
+gboolean    parla_request_query_bool      (ParlaRequest  *req,
+                                           const char    *name,
+                                           int           *out,   /* -1 absent, 0, 1 */
+                                           GError       **error);
+gboolean    parla_request_query_instant   (ParlaRequest  *req,
+                                           const char    *name,
+                                           gint64         fallback,
+                                           gint64        *out,
+                                           GError       **error);
+gboolean    parla_request_query_enum      (ParlaRequest  *req,
+                                           const char    *name,
+                                           const char * const *values,
+                                           int           *out,   /* -1 absent */
+                                           GError       **error);
+gboolean    parla_request_page            (ParlaRequest  *req,
+                                           gint64        *page,
+                                           gint64        *limit,
+                                           GError       **error);
+gboolean    parla_request_require_role    (ParlaRequest  *req,
+                                           ParlaRole      role,
+                                           const char    *message,
+                                           GError       **error);
+JsonNode   *parla_request_list_response   (GPtrArray     *items,   /* of JsonNode, consumed */
+                                           gint64         total,
+                                           gint64         page,
+                                           gint64         limit);
+char       *parla_like_pattern            (const char    *text);
+
+/* parla-auth.c */
+char       *parla_auth_hash_password      (const ParlaServerConfig *config,
+                                           const char    *password,
+                                           GError       **error);
+gboolean    parla_auth_verify_password    (const char    *hash,
+                                           const char    *password);
+void        parla_auth_burn_verify        (const ParlaServerConfig *config);
+char       *parla_auth_new_token          (char         **out_hash);
+char       *parla_auth_hash_token         (const char    *token);
+gboolean    parla_auth_authenticate       (ParlaRequest  *req,
+                                           GError       **error);
+gboolean    parla_auth_create_token       (ParlaRequest  *req,
+                                           const char    *user_id,
+                                           char         **out_token,
+                                           GError       **error);
+
+typedef struct _ParlaLoginLimiter ParlaLoginLimiter;
+ParlaLoginLimiter *parla_login_limiter_new    (const ParlaServerConfig *config);
+void        parla_login_limiter_free      (ParlaLoginLimiter *limiter);
+gboolean    parla_login_limiter_allowed   (ParlaLoginLimiter *limiter,
+                                           const char    *account,
+                                           const char    *address,
+                                           gint64         now);
+void        parla_login_limiter_failed    (ParlaLoginLimiter *limiter,
+                                           const char    *account,
+                                           const char    *address,
+                                           gint64         now);
+ParlaLoginLimiter *_parla_server_get_login_limiter (ParlaServer *self);
+
+/* parla-bookings.c: the rules every booking path shares */
+gboolean    parla_teacher_lock            (ParlaRequest  *req,
+                                           const char    *teacher_id,
+                                           GError       **error);
+GArray     *parla_teacher_commitments     (ParlaRequest  *req,
+                                           const char    *teacher_id,
+                                           gint64         from,
+                                           gint64         to,
+                                           const char    *except_booking_id,
+                                           const char    *except_session_id,
+                                           GError       **error);
+ParlaAvailability *parla_teacher_load_availability (ParlaRequest *req,
+                                           const char    *teacher_id,
+                                           GError       **error);
+ParlaBooking *parla_booking_load          (ParlaRequest  *req,
+                                           const char    *booking_id,
+                                           gboolean       with_history,
+                                           GError       **error);
+gboolean    parla_booking_record_change   (ParlaRequest  *req,
+                                           const char    *booking_id,
+                                           const char    *action,
+                                           const char    *status,
+                                           gint64         from_start,
+                                           gint64         from_end,
+                                           gint64         to_start,
+                                           gint64         to_end,
+                                           GError       **error);
+typedef struct
+{
+  ParlaBookingKind    kind;
+  const char         *session_id;
+  const char         *offering_id;
+  const char         *teacher_id;
+  const char         *title;
+  gint64              start;
+  gint64              end;
+  ParlaBookingStatus  status;
+  const char         *topic;
+  const char         *message;
+  gint64              price_minor;
+  const char         *currency;
+} ParlaNewBooking;
+
+char       *parla_booking_insert          (ParlaRequest  *req,
+                                           const ParlaNewBooking *booking,
+                                           GError       **error);
+ParlaBooking *parla_booking_cancel        (ParlaRequest  *req,
+                                           const char    *booking_id,
+                                           ParlaParty     by,
+                                           GError       **error);
+GPtrArray  *parla_bookings_query          (ParlaRequest  *req,
+                                           const char    *sql_tail,
+                                           ParlaDbParams *params,
+                                           GError       **error);
+ParlaSession *parla_session_load          (ParlaRequest  *req,
+                                           const char    *session_id,
+                                           GError       **error);
+ParlaOffering *parla_offering_load        (ParlaRequest  *req,
+                                           const char    *id,
+                                           GError       **error);
+gboolean    parla_offering_store          (ParlaRequest  *req,
+                                           ParlaOffering *offering,
+                                           gboolean       insert,
+                                           GError       **error);
+gboolean    parla_session_store           (ParlaRequest  *req,
+                                           ParlaSession  *session,
+                                           gboolean       insert,
+                                           GError       **error);
+gboolean    parla_teacher_store_profile   (ParlaRequest  *req,
+                                           ParlaTeacher  *input,
+                                           GError       **error);
+gboolean    parla_offering_refresh_prices (ParlaRequest  *req,
+                                           const char    *teacher_id,
+                                           GError       **error);
+
+/* The route tables of each resource, terminated by { NULL }. */
+extern const ParlaRoute parla_auth_routes[];
+extern const ParlaRoute parla_teacher_routes[];
+extern const ParlaRoute parla_availability_routes[];
+extern const ParlaRoute parla_offering_routes[];
+extern const ParlaRoute parla_session_routes[];
+extern const ParlaRoute parla_booking_routes[];
+extern const ParlaRoute parla_meta_routes[];
+
+/* parla-demo.c */
+gboolean    parla_demo_seed               (ParlaDb       *db,
+                                           const ParlaServerConfig *config,
+                                           gint64         now,
+                                           GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,1003 @@
+/* parla-server.c: routing, worker threads, transactions and idempotency
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The SoupServer lives on the main context and never blocks: a request is
+ * matched against the route tables, paused, and handed to a worker thread
+ * that owns a database connection for the duration of the request. The
+ * worker runs authentication, the idempotency check, the handler and the
+ * commit in one transaction, then the response is written back on the main
+ * context and the message unpaused.
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "parla-server-private.h"
+
+#define IDEMPOTENCY_KEY_MAX 255
+
+struct _ParlaServer
+{
+  GObject parent_instance;
+
+  /* owned */
+  ParlaServerConfig *config;
+  SoupServer        *soup;
+  GThreadPool       *pool;
+  GAsyncQueue       *idle_dbs;
+  GHashTable        *in_flight;      /* "authorization\nkey" -> NULL */
+  ParlaLoginLimiter *limiter;
+  GMainContext      *context;
+
+  /* guarded by db_mutex */
+  GMutex             db_mutex;
+  GPtrArray         *all_dbs;
+
+  ParlaClockFunc     clock_func;
+  gpointer           clock_data;
+  guint              handler_delay_ms;
+  guint              port;
+  gboolean           shut_down;
+};
+
+G_DEFINE_FINAL_TYPE (ParlaServer, parla_server, G_TYPE_OBJECT)
+
+typedef struct
+{
+  ParlaServer       *server;       /* owned ref */
+  SoupServerMessage *msg;          /* owned ref */
+  ParlaRequest      *req;
+  char              *in_flight_key;
+  gulong             finished_id;
+  gboolean           finished;
+} Job;
+
+static const ParlaRoute *route_tables[] = {
+  parla_auth_routes,
+  parla_teacher_routes,
+  parla_availability_routes,
+  parla_offering_routes,
+  parla_session_routes,
+  parla_booking_routes,
+  parla_meta_routes,
+};
+
+/* Config */
+
+ParlaServerConfig *
+parla_server_config_new (void)
+{
+  ParlaServerConfig *config = g_new0 (ParlaServerConfig, 1);
+
+  config->db_url = g_strdup ("sqlite:parla.db");
+  config->listen_host = g_strdup ("127.0.0.1");
+  config->port = 8080;
+  config->max_body_bytes = 1024 * 1024;
+  config->worker_threads = 4;
+  config->token_idle_seconds = 14 * 24 * 3600;
+  config->token_lifetime_seconds = 90 * 24 * 3600;
+  config->login_failures_per_hour = 100;
+  config->login_burst_failures = 20;
+  config->login_burst_seconds = 300;
+  config->pwhash_memlimit = 19 * 1024 * 1024;
+  config->pwhash_opslimit = 2;
+  config->policy = parla_policy_new_default ();
+
+  return config;
+}
+
+static ParlaServerConfig *
+config_copy (const ParlaServerConfig *src)
+{
+  ParlaServerConfig *config = g_memdup2 (src, sizeof *src);
+
+  config->db_url = g_strdup (src->db_url);
+  config->listen_host = g_strdup (src->listen_host);
+  config->policy = parla_policy_copy (src->policy);
+
+  return config;
+}
+
+void
+parla_server_config_free (ParlaServerConfig *config)
+{
+  if (config == NULL)
+    return;
+
+  g_free (config->db_url);
+  g_free (config->listen_host);
+  g_clear_pointer (&config->policy, parla_policy_unref);
+  g_free (config);
+}
+
+/* Requests */
+
+static void
+parla_request_free (ParlaRequest *req)
+{
+  g_free (req->method);
+  g_free (req->path);
+  g_clear_pointer (&req->params, g_ptr_array_unref);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  g_clear_pointer (&req->body, g_bytes_unref);
+  g_free (req->authorization);
+  g_free (req->idempotency_key);
+  g_free (req->remote_address);
+  g_clear_pointer (&req->json, json_node_unref);
+  g_free (req->user_id);
+  g_free (req->user_name);
+  g_free (req->user_email);
+  g_free (req->token_hash);
+  g_clear_pointer (&req->response, json_node_unref);
+  g_clear_error (&req->error);
+  g_free (req);
+}
+
+static void
+job_free (Job *job)
+{
+  g_clear_signal_handler (&job->finished_id, job->msg);
+  g_clear_object (&job->msg);
+  g_clear_pointer (&job->req, parla_request_free);
+  g_free (job->in_flight_key);
+  g_clear_object (&job->server);
+  g_free (job);
+}
+
+static void
+set_error_response (SoupServerMessage *msg,
+                    const GError      *error,
+                    guint              status)
+{
+  g_autoptr(JsonNode) node = parla_error_to_json (error);
+  char *text = parla_json_to_string (node);
+
+  if (status == 0)
+    status = error->domain == PARLA_ERROR ? parla_error_code_http_status (error->code) : 500;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             ParlaError         code,
+             const char        *field,
+             const char        *message)
+{
+  g_autoptr(GError) error = parla_error_new (code, field, message ? "%s" : NULL, message);
+
+  set_error_response (msg, error, 0);
+}
+
+/* Route matching */
+
+static gboolean
+match_pattern (const char *pattern,
+               const char *path,
+               GPtrArray  *params)
+{
+  const char *p = pattern;
+  const char *s = path;
+
+  while (*p != '\0' && *s != '\0')
+    {
+      if (*p == '{')
+        {
+          const char *end = strchr (s, '/');
+          gsize len = end ? (gsize) (end - s) : strlen (s);
+
+          if (len == 0)
+            return FALSE;
+          if (params != NULL)
+            g_ptr_array_add (params, g_strndup (s, len));
+          s += len;
+          p = strchr (p, '}');
+          if (p == NULL)
+            return FALSE;
+          p++;
+        }
+      else if (*p == *s)
+        {
+          p++;
+          s++;
+        }
+      else
+        return FALSE;
+    }
+
+  return *p == '\0' && *s == '\0';
+}
+
+static const ParlaRoute *
+find_route (const char *method,
+            const char *path,
+            GPtrArray  *params,
+            gboolean   *path_known)
+{
+  *path_known = FALSE;
+
+  for (guint t = 0; t < G_N_ELEMENTS (route_tables); t++)
+    {
+      for (const ParlaRoute *route = route_tables[t]; route->method != NULL; route++)
+        {
+          if (!match_pattern (route->pattern, path, NULL))
+            continue;
+
+          *path_known = TRUE;
+          if (g_str_equal (route->method, method) ||
+              (g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET")))
+            {
+              match_pattern (route->pattern, path, params);
+              return route;
+            }
+        }
+    }
+
+  return NULL;
+}
+
+const ParlaRouteInfo *
+parla_server_get_routes (guint *n_routes)
+{
+  static ParlaRouteInfo *infos;
+  static guint n_infos;
+
+  if (g_once_init_enter (&infos))
+    {
+      GArray *array = g_array_new (FALSE, FALSE, sizeof (ParlaRouteInfo));
+
+      for (guint t = 0; t < G_N_ELEMENTS (route_tables); t++)
+        for (const ParlaRoute *route = route_tables[t]; route->method != NULL; route++)
+          {
+            ParlaRouteInfo info = { route->method, route->pattern };
+            g_array_append_val (array, info);
+          }
+
+      n_infos = array->len;
+      g_once_init_leave (&infos, (ParlaRouteInfo *) (gpointer) g_array_free (array, FALSE));
+    }
+
+  if (n_routes)
+    *n_routes = n_infos;
+  return infos;
+}
+
+/* Database connections: one per worker at a time */
+
+static ParlaDb *
+acquire_db (ParlaServer  *self,
+            GError      **error)
+{
+  ParlaDb *db = g_async_queue_try_pop (self->idle_dbs);
+
+  if (db != NULL)
+    return db;
+
+  db = parla_db_open (self->config->db_url, error);
+  if (db == NULL)
+    return NULL;
+
+  g_mutex_lock (&self->db_mutex);
+  g_ptr_array_add (self->all_dbs, db);
+  g_mutex_unlock (&self->db_mutex);
+
+  return db;
+}
+
+static void
+release_db (ParlaServer *self,
+            ParlaDb     *db)
+{
+  if (parla_db_in_transaction (db))
+    parla_db_rollback (db);
+  g_async_queue_push (self->idle_dbs, db);
+}
+
+/* The worker side */
+
+static char *
+request_hash (ParlaRequest *req)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize len = 0;
+  const guint8 *data = req->body ? g_bytes_get_data (req->body, &len) : NULL;
+
+  g_checksum_update (checksum, (const guint8 *) req->method, -1);
+  g_checksum_update (checksum, (const guint8 *) " ", 1);
+  g_checksum_update (checksum, (const guint8 *) req->path, -1);
+  g_checksum_update (checksum, (const guint8 *) "\n", 1);
+  if (data != NULL)
+    g_checksum_update (checksum, data, len);
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+/* Returns TRUE when a stored response was found and replayed into @req. */
+static gboolean
+idempotency_lookup (ParlaRequest  *req,
+                    const char    *hash,
+                    GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT request_hash, status, body FROM idempotency_keys "
+                         "WHERE user_id = $1 AND key = $2",
+                         PARLA_DB_TEXT, req->user_id,
+                         PARLA_DB_TEXT, req->idempotency_key,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+
+  if (!parla_db_rows_next (rows))
+    return FALSE;
+
+  if (!g_str_equal (parla_db_rows_get_text (rows, 0), hash))
+    {
+      /* 422: the key is spent on another request; 409 is kept for a
+       * request with this key that is still running. */
+      parla_set_error (error, PARLA_ERROR_IDEMPOTENCY_CONFLICT, "Idempotency-Key",
+                       "This Idempotency-Key was already used with a different request");
+      req->status = 422;
+      return FALSE;
+    }
+
+  req->status = parla_db_rows_get_int (rows, 1);
+  if (parla_db_rows_get_text (rows, 2)[0] != '\0')
+    {
+      req->response = parla_json_parse (parla_db_rows_get_text (rows, 2), -1, &local_error);
+      if (req->response == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  req->replayed = TRUE;
+
+  return TRUE;
+}
+
+static gboolean
+idempotency_store (ParlaRequest  *req,
+                   const char    *hash,
+                   GError       **error)
+{
+  g_autofree char *body = req->response ? parla_json_to_string (req->response) : g_strdup ("");
+
+  return parla_db_exec (req->db, error,
+                        "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) "
+                        "VALUES ($1, $2, $3, $4, $5, $6)",
+                        PARLA_DB_TEXT, req->user_id,
+                        PARLA_DB_TEXT, req->idempotency_key,
+                        PARLA_DB_TEXT, hash,
+                        PARLA_DB_INT, (gint64) req->status,
+                        PARLA_DB_TEXT, body,
+                        PARLA_DB_INT, req->now,
+                        PARLA_DB_END) >= 0;
+}
+
+static void
+delay_for_tests (ParlaServer *self)
+{
+  guint delay = g_atomic_int_get (&self->handler_delay_ms);
+
+  if (delay > 0)
+    g_usleep (delay * 1000);
+}
+
+static gboolean
+run_handler (ParlaServer   *self,
+             ParlaRequest  *req,
+             GError       **error)
+{
+  const ParlaRoute *route = req->route;
+  g_autofree char *hash = NULL;
+
+  if ((route->flags & (PARLA_ROUTE_BODY | PARLA_ROUTE_BODY_OPT)) && req->body != NULL &&
+      g_bytes_get_size (req->body) > 0)
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (req->body, &len);
+
+      req->json = parla_json_parse (data, len, error);
+      if (req->json == NULL)
+        return FALSE;
+      if (!JSON_NODE_HOLDS_OBJECT (req->json))
+        {
+          parla_set_error (error, PARLA_ERROR_INVALID_INPUT, NULL, "The body must be a JSON object");
+          return FALSE;
+        }
+    }
+  else if (route->flags & PARLA_ROUTE_BODY)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, NULL, "This request needs a JSON body");
+      return FALSE;
+    }
+
+  if ((route->flags & (PARLA_ROUTE_AUTH | PARLA_ROUTE_AUTH_OPT)) &&
+      (req->authorization != NULL || (route->flags & PARLA_ROUTE_AUTH)))
+    {
+      if (!parla_auth_authenticate (req, error))
+        return FALSE;
+    }
+
+  if (route->flags & PARLA_ROUTE_OWN_TXN)
+    {
+      delay_for_tests (self);
+      req->response = route->handler (req, error);
+      return req->response != NULL || (error == NULL || *error == NULL);
+    }
+
+  if (route->flags & PARLA_ROUTE_WRITE)
+    {
+      if (!parla_db_begin_write (req->db, error))
+        return FALSE;
+
+      if (req->idempotency_key != NULL && req->user_id != NULL &&
+          (route->flags & PARLA_ROUTE_IDEMPOTENT))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          hash = request_hash (req);
+          if (idempotency_lookup (req, hash, &local_error))
+            {
+              parla_db_rollback (req->db);
+              return TRUE;
+            }
+          if (local_error != NULL)
+            {
+              parla_db_rollback (req->db);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+        }
+
+      delay_for_tests (self);
+
+      req->response = route->handler (req, error);
+      if (req->response == NULL && error != NULL && *error != NULL)
+        {
+          parla_db_rollback (req->db);
+          return FALSE;
+        }
+
+      if (hash != NULL && !idempotency_store (req, hash, error))
+        {
+          parla_db_rollback (req->db);
+          return FALSE;
+        }
+
+      return parla_db_commit (req->db, error);
+    }
+
+  if (!parla_db_begin_read (req->db, error))
+    return FALSE;
+
+  delay_for_tests (self);
+  req->response = route->handler (req, error);
+  parla_db_rollback (req->db);
+
+  return req->response != NULL || (error == NULL || *error == NULL);
+}
+
+static gboolean
+complete_job (gpointer data)
+{
+  Job *job = data;
+  ParlaRequest *req = job->req;
+  ParlaServer *self = job->server;
+
+  if (job->in_flight_key != NULL)
+    g_hash_table_remove (self->in_flight, job->in_flight_key);
+
+  if (!job->finished)
+    {
+      if (req->error != NULL)
+        {
+          set_error_response (job->msg, req->error, req->status);
+        }
+      else if (req->response != NULL)
+        {
+          char *text = parla_json_to_string (req->response);
+
+          soup_server_message_set_status (job->msg, req->status ? req->status : 200, NULL);
+          soup_server_message_set_response (job->msg, "application/json",
+                                            SOUP_MEMORY_TAKE, text, strlen (text));
+        }
+      else
+        {
+          soup_server_message_set_status (job->msg, req->status ? req->status : 204, NULL);
+        }
+
+      if (req->replayed)
+        soup_message_headers_replace (soup_server_message_get_response_headers (job->msg),
+                                      "Idempotent-Replayed", "true");
+
+      soup_server_message_unpause (job->msg);
+    }
+
+  job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker_func (gpointer data,
+             gpointer user_data)
+{
+  Job *job = data;
+  ParlaServer *self = user_data;
+  ParlaRequest *req = job->req;
+  g_autoptr(GError) error = NULL;
+
+  req->db = acquire_db (self, &error);
+  if (req->db != NULL)
+    {
+      req->now = parla_server_now (self);
+      if (!run_handler (self, req, &error) && error == NULL)
+        error = parla_error_new (PARLA_ERROR_INTERNAL, NULL, NULL);
+      release_db (self, req->db);
+      req->db = NULL;
+    }
+
+  if (error != NULL)
+    {
+      if (error->domain != PARLA_ERROR || error->code == PARLA_ERROR_INTERNAL)
+        g_warning ("%s %s failed: %s", req->method, req->path, error->message);
+      g_clear_pointer (&req->response, json_node_unref);
+      if (!g_error_matches (error, PARLA_ERROR, PARLA_ERROR_IDEMPOTENCY_CONFLICT))
+        req->status = 0;
+      req->error = g_steal_pointer (&error);
+    }
+
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, complete_job, job, NULL);
+}
+
+/* The main-context side */
+
+static void
+on_message_finished_cb (SoupServerMessage *msg,
+                        Job               *job)
+{
+  job->finished = TRUE;
+}
+
+static gboolean
+content_type_is_json (SoupServerMessage *msg)
+{
+  const char *type;
+  g_autoptr(GHashTable) params = NULL;
+
+  type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), &params);
+  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
+}
+
+static gboolean
+valid_idempotency_key (const char *key)
+{
+  gsize len = strlen (key);
+
+  if (len == 0 || len > IDEMPOTENCY_KEY_MAX)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    if (key[i] < 0x21 || key[i] > 0x7e)
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+on_request_cb (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  ParlaServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  const ParlaRoute *route;
+  gboolean path_known;
+  ParlaRequest *req;
+  SoupMessageBody *body;
+  Job *job;
+  const char *key;
+
+  if (soup_server_message_get_status (msg) != 0)
+    return;
+
+  if (self->shut_down)
+    {
+      reply_error (msg, PARLA_ERROR_UNAVAILABLE, NULL, "The server is shutting down");
+      return;
+    }
+
+  route = find_route (method, path, params, &path_known);
+  if (route == NULL)
+    {
+      if (path_known)
+        reply_error (msg, PARLA_ERROR_METHOD_NOT_ALLOWED, NULL,
+                     "This method is not allowed on this resource");
+      else
+        reply_error (msg, PARLA_ERROR_NOT_FOUND, NULL, "No such resource");
+      return;
+    }
+
+  body = soup_server_message_get_request_body (msg);
+  if ((route->flags & (PARLA_ROUTE_BODY | PARLA_ROUTE_BODY_OPT)) && body->length > 0 &&
+      !content_type_is_json (msg))
+    {
+      reply_error (msg, PARLA_ERROR_UNSUPPORTED_MEDIA_TYPE, NULL,
+                   "The body must be sent as application/json");
+      return;
+    }
+
+  if (body->length > self->config->max_body_bytes)
+    {
+      reply_error (msg, PARLA_ERROR_PAYLOAD_TOO_LARGE, NULL, NULL);
+      return;
+    }
+
+  req = g_new0 (ParlaRequest, 1);
+  req->server = self;
+  req->config = self->config;
+  req->route = route;
+  req->method = g_strdup (route->method);
+  req->path = g_strdup (path);
+  req->params = g_steal_pointer (&params);
+  req->query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (query != NULL)
+    {
+      GHashTableIter iter;
+      gpointer k, v;
+
+      g_hash_table_iter_init (&iter, query);
+      while (g_hash_table_iter_next (&iter, &k, &v))
+        g_hash_table_insert (req->query, g_strdup (k), g_strdup (v));
+    }
+  if (body->length > 0)
+    req->body = soup_message_body_flatten (body);
+  req->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  req->remote_address = g_strdup (soup_server_message_get_remote_host (msg));
+
+  job = g_new0 (Job, 1);
+  job->server = g_object_ref (self);
+  job->msg = g_object_ref (msg);
+  job->req = req;
+
+  key = soup_message_headers_get_one (headers, "Idempotency-Key");
+  if (key != NULL && (route->flags & PARLA_ROUTE_IDEMPOTENT))
+    {
+      if (!valid_idempotency_key (key))
+        {
+          reply_error (msg, PARLA_ERROR_INVALID_INPUT, "Idempotency-Key",
+                       "Idempotency-Key must be 1 to 255 visible ASCII characters");
+          job_free (job);
+          return;
+        }
+
+      req->idempotency_key = g_strdup (key);
+      job->in_flight_key = g_strconcat (req->authorization ? req->authorization : "", "\n", key, NULL);
+      if (g_hash_table_contains (self->in_flight, job->in_flight_key))
+        {
+          g_clear_pointer (&job->in_flight_key, g_free);
+          reply_error (msg, PARLA_ERROR_IDEMPOTENCY_CONFLICT, "Idempotency-Key",
+                       "A request with this Idempotency-Key is still being processed");
+          job_free (job);
+          return;
+        }
+      g_hash_table_add (self->in_flight, g_strdup (job->in_flight_key));
+    }
+
+  job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished_cb), job);
+  soup_server_message_pause (msg);
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
+typedef struct
+{
+  gsize  limit;
+  gsize  received;
+} BodyCounter;
+
+static void
+on_got_chunk_cb (SoupServerMessage *msg,
+                 GBytes            *chunk,
+                 BodyCounter       *counter)
+{
+  counter->received += g_bytes_get_size (chunk);
+
+  if (counter->received > counter->limit)
+    {
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+      /* Stop keeping what arrives; the handler never runs. */
+      soup_message_body_set_accumulate (body, FALSE);
+      soup_message_body_truncate (body);
+      if (soup_server_message_get_status (msg) == 0)
+        {
+          reply_error (msg, PARLA_ERROR_PAYLOAD_TOO_LARGE, NULL, NULL);
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Connection", "close");
+        }
+    }
+}
+
+static void
+on_early_request_cb (SoupServer        *soup,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
+{
+  ParlaServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  BodyCounter *counter;
+
+  /* Decide from the headers, before a byte of the body is read. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) self->config->max_body_bytes)
+    {
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      reply_error (msg, PARLA_ERROR_PAYLOAD_TOO_LARGE, NULL, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      return;
+    }
+
+  counter = g_new0 (BodyCounter, 1);
+  counter->limit = self->config->max_body_bytes;
+  g_signal_connect_data (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb),
+                         counter, (GClosureNotify) (void (*) (void)) g_free, 0);
+}
+
+/* Object */
+
+static void
+close_dbs (ParlaServer *self)
+{
+  ParlaDb *db;
+
+  while ((db = g_async_queue_try_pop (self->idle_dbs)) != NULL)
+    ;
+
+  g_mutex_lock (&self->db_mutex);
+  g_ptr_array_set_size (self->all_dbs, 0);
+  g_mutex_unlock (&self->db_mutex);
+}
+
+static void
+parla_server_dispose (GObject *object)
+{
+  ParlaServer *self = PARLA_SERVER (object);
+
+  parla_server_shutdown (self);
+
+  G_OBJECT_CLASS (parla_server_parent_class)->dispose (object);
+}
+
+static void
+parla_server_finalize (GObject *object)
+{
+  ParlaServer *self = PARLA_SERVER (object);
+
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->limiter, parla_login_limiter_free);
+  g_clear_pointer (&self->idle_dbs, g_async_queue_unref);
+  g_clear_pointer (&self->all_dbs, g_ptr_array_unref);
+  g_clear_pointer (&self->config, parla_server_config_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->db_mutex);
+
+  G_OBJECT_CLASS (parla_server_parent_class)->finalize (object);
+}
+
+static void
+parla_server_class_init (ParlaServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = parla_server_dispose;
+  object_class->finalize = parla_server_finalize;
+}
+
+static void
+parla_server_init (ParlaServer *self)
+{
+  g_mutex_init (&self->db_mutex);
+  self->all_dbs = g_ptr_array_new_with_free_func ((GDestroyNotify) parla_db_close);
+  self->idle_dbs = g_async_queue_new ();
+  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * parla_server_new:
+ * @config: the configuration, copied
+ *
+ * Opens and migrates the database. The server serves nothing until
+ * parla_server_listen(); it belongs to the thread-default main context
+ * of the caller.
+ */
+ParlaServer *
+parla_server_new (const ParlaServerConfig  *config,
+                  GError                  **error)
+{
+  g_autoptr(ParlaServer) self = NULL;
+  ParlaDb *db;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (!parla_policy_validate (config->policy, error))
+    return NULL;
+
+  self = g_object_new (PARLA_TYPE_SERVER, NULL);
+  self->config = config_copy (config);
+  self->limiter = parla_login_limiter_new (self->config);
+
+  db = acquire_db (self, error);
+  if (db == NULL)
+    return NULL;
+
+  if (!parla_db_migrate (db, error))
+    {
+      release_db (self, db);
+      return NULL;
+    }
+  release_db (self, db);
+
+  self->pool = g_thread_pool_new (worker_func, self, MAX (1, config->worker_threads), FALSE, error);
+  if (self->pool == NULL)
+    return NULL;
+
+  self->soup = soup_server_new ("server-header", "parla-server/" PACKAGE_VERSION, NULL);
+  soup_server_add_early_handler (self->soup, "/api/v1", on_early_request_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/api/v1", on_request_cb, self, NULL);
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+parla_server_listen (ParlaServer  *self,
+                     GError      **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  GSList *uris;
+
+  g_return_val_if_fail (PARLA_IS_SERVER (self), FALSE);
+
+  inet = g_inet_address_new_from_string (self->config->listen_host);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Not an IP address: %s", self->config->listen_host);
+      return FALSE;
+    }
+
+  address = g_inet_socket_address_new (inet, self->config->port);
+  if (!soup_server_listen (self->soup, address, 0, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL)
+    self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return TRUE;
+}
+
+guint
+parla_server_get_port (ParlaServer *self)
+{
+  g_return_val_if_fail (PARLA_IS_SERVER (self), 0);
+
+  return self->port;
+}
+
+/**
+ * parla_server_dup_base_url:
+ *
+ * Returns: (transfer full): e.g. "http://127.0.0.1:41234/"
+ */
+char *
+parla_server_dup_base_url (ParlaServer *self)
+{
+  g_return_val_if_fail (PARLA_IS_SERVER (self), NULL);
+
+  if (strchr (self->config->listen_host, ':') != NULL)
+    return g_strdup_printf ("http://[%s]:%u/", self->config->listen_host, self->port);
+  return g_strdup_printf ("http://%s:%u/", self->config->listen_host, self->port);
+}
+
+/**
+ * parla_server_shutdown:
+ *
+ * Stops accepting connections, lets the requests already on a worker
+ * finish, and closes the database. Safe to call twice.
+ */
+void
+parla_server_shutdown (ParlaServer *self)
+{
+  g_return_if_fail (PARLA_IS_SERVER (self));
+
+  if (self->shut_down)
+    return;
+  self->shut_down = TRUE;
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+
+  if (self->pool != NULL)
+    {
+      g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+      /* Deliver what the workers finished, so no message stays paused. */
+      while (g_main_context_iteration (self->context, FALSE))
+        ;
+    }
+
+  g_clear_object (&self->soup);
+  close_dbs (self);
+}
+
+gboolean
+parla_server_seed_demo (ParlaServer  *self,
+                        GError      **error)
+{
+  ParlaDb *db;
+  gboolean ret;
+
+  g_return_val_if_fail (PARLA_IS_SERVER (self), FALSE);
+
+  db = acquire_db (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  ret = parla_demo_seed (db, self->config, parla_server_now (self), error);
+  release_db (self, db);
+
+  return ret;
+}
+
+void
+parla_server_set_clock (ParlaServer    *self,
+                        ParlaClockFunc  func,
+                        gpointer        user_data)
+{
+  g_return_if_fail (PARLA_IS_SERVER (self));
+
+  self->clock_func = func;
+  self->clock_data = user_data;
+}
+
+gint64
+parla_server_now (ParlaServer *self)
+{
+  if (self->clock_func != NULL)
+    return self->clock_func (self->clock_data);
+  return parla_time_now ();
+}
+
+/* Holds every handler this long before it runs: tests use it to observe a
+ * request while it is in flight. */
+void
+parla_server_set_handler_delay (ParlaServer *self,
+                                guint        milliseconds)
+{
+  g_return_if_fail (PARLA_IS_SERVER (self));
+
+  g_atomic_int_set (&self->handler_delay_ms, milliseconds);
+}
+
+ParlaLoginLimiter *
+_parla_server_get_login_limiter (ParlaServer *self)
+{
+  return self->limiter;
+}

@@ -1,0 +1,76 @@
+/* parla-server.h: the backend, a SoupServer speaking JSON over HTTP
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "parla-core.h"
+
+G_BEGIN_DECLS
+
+typedef gint64 (*ParlaClockFunc) (gpointer user_data);
+
+typedef struct
+{
+  char        *db_url;                  /* "sqlite:PATH" */
+  char        *listen_host;             /* "127.0.0.1" */
+  guint        port;                    /* 0 picks a free port */
+  gsize        max_body_bytes;          /* 1 MiB */
+  guint        worker_threads;          /* 4 */
+  int          token_idle_seconds;      /* 14 days without use ends a token */
+  int          token_lifetime_seconds;  /* 90 days after sign-in at most */
+  int          login_failures_per_hour; /* per account: 100 */
+  int          login_burst_failures;    /* per address within login_burst_seconds: 20 */
+  int          login_burst_seconds;     /* 300 */
+  gsize        pwhash_memlimit;         /* Argon2id memory, bytes: 19 MiB */
+  guint64      pwhash_opslimit;         /* Argon2id passes: 2 */
+  gboolean     demo;
+  ParlaPolicy *policy;
+} ParlaServerConfig;
+
+ParlaServerConfig *parla_server_config_new        (void);
+void               parla_server_config_free       (ParlaServerConfig  *config);
+gboolean           parla_server_config_load_file  (ParlaServerConfig  *config,
+                                                   const char         *path,
+                                                   GError            **error);
+gboolean           parla_server_config_load_env   (ParlaServerConfig  *config,
+                                                   const char * const *envp,
+                                                   GError            **error);
+gboolean           parla_server_config_set_listen (ParlaServerConfig  *config,
+                                                   const char         *listen,
+                                                   GError            **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaServerConfig, parla_server_config_free)
+
+typedef struct
+{
+  const char *method;
+  const char *pattern;   /* "/api/v1/teachers/{id}/availability" */
+} ParlaRouteInfo;
+
+#define PARLA_TYPE_SERVER (parla_server_get_type ())
+G_DECLARE_FINAL_TYPE (ParlaServer, parla_server, PARLA, SERVER, GObject)
+
+ParlaServer  *parla_server_new            (const ParlaServerConfig *config,
+                                           GError                 **error);
+gboolean      parla_server_listen         (ParlaServer             *self,
+                                           GError                 **error);
+guint         parla_server_get_port       (ParlaServer             *self);
+char         *parla_server_dup_base_url   (ParlaServer             *self);
+void          parla_server_shutdown       (ParlaServer             *self);
+gboolean      parla_server_seed_demo      (ParlaServer             *self,
+                                           GError                 **error);
+
+void          parla_server_set_clock      (ParlaServer             *self,
+                                           ParlaClockFunc           func,
+                                           gpointer                 user_data);
+gint64        parla_server_now            (ParlaServer             *self);
+void          parla_server_set_handler_delay (ParlaServer          *self,
+                                           guint                    milliseconds);
+
+const ParlaRouteInfo *parla_server_get_routes (guint               *n_routes);
+
+G_END_DECLS

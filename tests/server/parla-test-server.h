@@ -1,0 +1,110 @@
+/* parla-test-server.h: a real parla-server on a loopback port, and a
+ * small synchronous HTTP client to talk to it
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "parla-server.h"
+
+G_BEGIN_DECLS
+
+typedef void (*PtConfigure) (ParlaServerConfig *config,
+                             gpointer           user_data);
+
+typedef struct
+{
+  /* owned */
+  GThread           *thread;
+  GMainContext      *context;
+  GMainLoop         *loop;
+  ParlaServer       *server;
+  ParlaServerConfig *config;
+  char              *dir;
+  char              *db_url;
+  char              *base_url;
+  GError            *error;
+
+  GMutex             mutex;
+  GCond              cond;
+  gboolean           ready;
+  gint64             now;          /* 0: the real clock */
+} PtServer;
+
+PtServer   *pt_server_start       (PtConfigure   configure,
+                                   gpointer      user_data);
+/* Starts another server on the same database (e.g. after a policy change). */
+PtServer   *pt_server_restart     (PtServer     *old,
+                                   PtConfigure   configure,
+                                   gpointer      user_data);
+void        pt_server_stop        (PtServer     *server);
+void        pt_server_set_now     (PtServer     *server,
+                                   gint64        now);
+gint64      pt_server_get_now     (PtServer     *server);
+void        pt_server_set_delay   (PtServer     *server,
+                                   guint         milliseconds);
+
+typedef struct
+{
+  guint               status;
+  char               *body;
+  JsonNode           *json;
+  SoupMessageHeaders *headers;
+} PtResponse;
+
+/* Sends one request on a private SoupSession (safe from any thread).
+ * @json_body may be NULL; extra headers come as name, value pairs ended by
+ * NULL. */
+PtResponse *pt_request            (PtServer     *server,
+                                   const char   *method,
+                                   const char   *path,
+                                   const char   *token,
+                                   const char   *json_body,
+                                   ...) G_GNUC_NULL_TERMINATED;
+PtResponse *pt_request_raw        (PtServer     *server,
+                                   const char   *method,
+                                   const char   *path,
+                                   const char   *token,
+                                   const char   *content_type,
+                                   GBytes       *body,
+                                   const char * const *headers);
+void        pt_response_free      (PtResponse   *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtResponse, pt_response_free)
+
+/* Reads a member by path: "user.id", "items[2].seats_left", "error.code". */
+JsonNode   *pt_json_get           (JsonNode     *root,
+                                   const char   *path);
+const char *pt_str                (PtResponse   *response,
+                                   const char   *path);
+gint64      pt_int                (PtResponse   *response,
+                                   const char   *path);
+gboolean    pt_has                (PtResponse   *response,
+                                   const char   *path);
+char       *pt_json               (const char   *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
+
+/* Registers an account and returns its token; @out_id gets the user id. */
+char       *pt_register           (PtServer     *server,
+                                   const char   *email,
+                                   const char   *role,
+                                   char        **out_id);
+char       *pt_instant            (gint64        instant);
+
+#define pt_assert_status(resp, expected) \
+  G_STMT_START { \
+    if ((resp)->status != (guint) (expected)) \
+      g_error ("%s:%d: expected HTTP %u, got %u: %s", __FILE__, __LINE__, \
+               (guint) (expected), (resp)->status, (resp)->body ? (resp)->body : ""); \
+  } G_STMT_END
+
+#define pt_assert_error(resp, expected_status, expected_code) \
+  G_STMT_START { \
+    pt_assert_status (resp, expected_status); \
+    g_assert_cmpstr (pt_str (resp, "error.code"), ==, expected_code); \
+  } G_STMT_END
+
+G_END_DECLS

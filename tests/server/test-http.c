@@ -1,0 +1,281 @@
+/* test-http.c: what every endpoint shares: routing, bodies, limits,
+ * content types, the OpenAPI document
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "parla-test-server.h"
+
+static void
+small_body_limit (ParlaServerConfig *config,
+                  gpointer           user_data)
+{
+  config->max_body_bytes = 4096;
+}
+
+static void
+test_health (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  g_autoptr(PtResponse) response = pt_request (server, "GET", "/api/v1/health", NULL, NULL, NULL);
+
+  pt_assert_status (response, 200);
+  g_assert_cmpstr (pt_str (response, "status"), ==, "ok");
+  g_assert_cmpint (pt_int (response, "schema_version"), >=, 1);
+  g_assert_cmpstr (soup_message_headers_get_content_type (response->headers, NULL), ==, "application/json");
+
+  pt_server_stop (server);
+}
+
+static void
+test_not_found_and_method (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  g_autoptr(PtResponse) missing = pt_request (server, "GET", "/api/v1/nothing-here", NULL, NULL, NULL);
+  g_autoptr(PtResponse) method = pt_request (server, "DELETE", "/api/v1/teachers", NULL, NULL, NULL);
+  g_autoptr(PtResponse) unknown_id = pt_request (server, "GET", "/api/v1/sessions/does-not-exist", NULL, NULL, NULL);
+
+  pt_assert_error (missing, 404, "not_found");
+  pt_assert_error (method, 405, "method_not_allowed");
+  pt_assert_error (unknown_id, 404, "not_found");
+  g_assert_nonnull (pt_str (missing, "error.message"));
+  g_assert_true (pt_has (missing, "error") && !pt_has (missing, "error.field"));
+
+  pt_server_stop (server);
+}
+
+static void
+test_bad_bodies (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  const char *register_path = "/api/v1/auth/register";
+  g_autoptr(GBytes) text = g_bytes_new_static ("{}", 2);
+  g_autoptr(PtResponse) wrong_type = pt_request_raw (server, "POST", register_path, NULL, "text/plain", text, NULL);
+  g_autoptr(PtResponse) malformed = pt_request (server, "POST", register_path, NULL, "{\"email\": ", NULL);
+  g_autoptr(PtResponse) array = pt_request (server, "POST", register_path, NULL, "[1, 2]", NULL);
+  g_autoptr(PtResponse) empty = pt_request (server, "POST", register_path, NULL, NULL, NULL);
+  g_autoptr(PtResponse) bad_enum = pt_request (server, "POST", register_path, NULL,
+                                               "{\"email\":\"a@b.c\",\"password\":\"long enough\","
+                                               "\"display_name\":\"A\",\"role\":\"admin\"}", NULL);
+  g_autoptr(PtResponse) bad_type = pt_request (server, "POST", register_path, NULL,
+                                               "{\"email\":\"a@b.c\",\"password\":12345678,"
+                                               "\"display_name\":\"A\",\"role\":\"student\"}", NULL);
+  g_autoptr(PtResponse) not_utf8 = NULL;
+  g_autoptr(PtResponse) nothing_created = NULL;
+  static const char invalid_utf8[] = "{\"email\":\"\xff\xfe\"}";
+  g_autoptr(GBytes) raw = g_bytes_new_static (invalid_utf8, sizeof invalid_utf8 - 1);
+
+  pt_assert_error (wrong_type, 415, "unsupported_media_type");
+  pt_assert_error (malformed, 400, "invalid_input");
+  pt_assert_error (array, 400, "invalid_input");
+  pt_assert_error (empty, 400, "invalid_input");
+  pt_assert_error (bad_enum, 400, "invalid_input");
+  g_assert_cmpstr (pt_str (bad_enum, "error.field"), ==, "role");
+  pt_assert_error (bad_type, 400, "invalid_input");
+  g_assert_cmpstr (pt_str (bad_type, "error.field"), ==, "password");
+
+  not_utf8 = pt_request_raw (server, "POST", register_path, NULL, "application/json", raw, NULL);
+  pt_assert_error (not_utf8, 400, "invalid_input");
+
+  /* None of it created an account. */
+  nothing_created = pt_request (server, "POST", "/api/v1/auth/login", NULL,
+                                "{\"email\":\"a@b.c\",\"password\":\"long enough\"}", NULL);
+  pt_assert_error (nothing_created, 401, "unauthorized");
+
+  pt_server_stop (server);
+}
+
+static void
+test_body_too_large (void)
+{
+  PtServer *server = pt_server_start (small_body_limit, NULL);
+  g_autofree char *big = g_malloc (100 * 1024);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PtResponse) response = NULL;
+  g_autoptr(PtResponse) after = NULL;
+
+  memset (big, ' ', 100 * 1024);
+  big[0] = '{';
+  big[100 * 1024 - 1] = '}';
+  bytes = g_bytes_new_take (g_steal_pointer (&big), 100 * 1024);
+
+  response = pt_request_raw (server, "POST", "/api/v1/auth/register", NULL, "application/json", bytes, NULL);
+  pt_assert_error (response, 413, "payload_too_large");
+
+  /* The server is still there. */
+  after = pt_request (server, "GET", "/api/v1/health", NULL, NULL, NULL);
+  pt_assert_status (after, 200);
+
+  pt_server_stop (server);
+}
+
+/* A body of unknown length (chunked) is cut off once it passes the limit. */
+static void
+test_chunked_too_large (void)
+{
+  PtServer *server = pt_server_start (small_body_limit, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (server->base_url, "api/v1/auth/register", NULL);
+  g_autofree char *big = g_strnfill (64 * 1024, ' ');
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  msg = soup_message_new ("POST", url);
+  stream = g_memory_input_stream_new_from_data (g_steal_pointer (&big), 64 * 1024, g_free);
+  soup_message_set_request_body (msg, "application/json", stream, -1);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+
+  /* The server may close the connection while the client still writes;
+   * when a response arrives, it must be the 413. */
+  if (error == NULL)
+    {
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL),
+                                                 g_bytes_get_size (reply), NULL));
+    }
+  else
+    g_assert_true (error->domain == G_IO_ERROR);
+
+  pt_server_stop (server);
+}
+
+static void
+test_query_validation (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  static const struct { const char *path; const char *field; } cases[] = {
+    { "/api/v1/sessions?page=0", "page" },
+    { "/api/v1/sessions?limit=1000", "limit" },
+    { "/api/v1/sessions?limit=ten", "limit" },
+    { "/api/v1/sessions?free=yes", "free" },
+    { "/api/v1/sessions?from=2026-13-01T00:00:00Z", "from" },
+    { "/api/v1/sessions?from=2026-03-01", "from" },
+    { "/api/v1/sessions?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "to" },
+    { "/api/v1/sessions?type=party", "type" },
+    { "/api/v1/sessions?level=Z1", "level" },
+    { "/api/v1/teachers?min_price=-5", "min_price" },
+    { "/api/v1/teachers?min_price=500&max_price=100", "max_price" },
+    { "/api/v1/offerings?session_type=duo", "session_type" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PtResponse) response = pt_request (server, "GET", cases[i].path, NULL, NULL, NULL);
+
+      g_test_message ("%s", cases[i].path);
+      pt_assert_error (response, 400, "invalid_input");
+      g_assert_cmpstr (pt_str (response, "error.field"), ==, cases[i].field);
+    }
+
+  pt_server_stop (server);
+}
+
+static void
+test_bad_token (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  g_autoptr(PtResponse) none = pt_request (server, "GET", "/api/v1/me", NULL, NULL, NULL);
+  g_autoptr(PtResponse) wrong = pt_request (server, "GET", "/api/v1/me", "not-a-real-token", NULL, NULL);
+  g_autoptr(PtResponse) scheme = pt_request (server, "GET", "/api/v1/me", NULL, NULL,
+                                             "Authorization", "Basic dXNlcjpwYXNz", NULL);
+  /* A bad token on a public read is refused too, rather than ignored. */
+  g_autoptr(PtResponse) public_read = pt_request (server, "GET", "/api/v1/sessions", "bogus", NULL, NULL);
+
+  pt_assert_error (none, 401, "unauthorized");
+  pt_assert_error (wrong, 401, "unauthorized");
+  pt_assert_error (scheme, 401, "unauthorized");
+  pt_assert_error (public_read, 401, "unauthorized");
+
+  pt_server_stop (server);
+}
+
+static char *
+openapi_path (const char *pattern)
+{
+  g_assert_true (g_str_has_prefix (pattern, "/api/v1/"));
+  return g_strdup (pattern + strlen ("/api/v1"));
+}
+
+/* Every route the server registers is described in the OpenAPI document
+ * it serves, with the same method, and nothing is described that it does
+ * not serve. */
+static void
+test_openapi_covers_routes (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  g_autoptr(PtResponse) response = pt_request (server, "GET", "/api/v1/openapi.json", NULL, NULL, NULL);
+  g_autoptr(GHashTable) served = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const ParlaRouteInfo *routes;
+  JsonObject *paths;
+  JsonObjectIter iter;
+  const char *path;
+  JsonNode *item;
+  guint n_routes;
+
+  pt_assert_status (response, 200);
+  g_assert_cmpstr (pt_str (response, "openapi"), ==, "3.0.3");
+  paths = json_node_get_object (pt_json_get (response->json, "paths"));
+
+  routes = parla_server_get_routes (&n_routes);
+  g_assert_cmpuint (n_routes, >=, 25);
+  for (guint i = 0; i < n_routes; i++)
+    {
+      g_autofree char *doc_path = openapi_path (routes[i].pattern);
+      g_autofree char *method = g_ascii_strdown (routes[i].method, -1);
+      JsonObject *operations;
+
+      g_test_message ("%s %s", routes[i].method, routes[i].pattern);
+      g_assert_true (json_object_has_member (paths, doc_path));
+      operations = json_object_get_object_member (paths, doc_path);
+      g_assert_true (json_object_has_member (operations, method));
+      g_hash_table_add (served, g_strconcat (method, " ", doc_path, NULL));
+    }
+
+  json_object_iter_init (&iter, paths);
+  while (json_object_iter_next (&iter, &path, &item))
+    {
+      JsonObjectIter ops;
+      const char *method;
+      JsonNode *op;
+
+      json_object_iter_init (&ops, json_node_get_object (item));
+      while (json_object_iter_next (&ops, &method, &op))
+        {
+          g_autofree char *key = g_strconcat (method, " ", path, NULL);
+
+          if (g_str_equal (method, "parameters") || g_str_equal (method, "summary") ||
+              g_str_equal (method, "description"))
+            continue;
+          g_test_message ("documented: %s", key);
+          g_assert_true (g_hash_table_contains (served, key));
+        }
+    }
+
+  pt_server_stop (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/http/health", test_health);
+  g_test_add_func ("/server/http/not-found-and-method", test_not_found_and_method);
+  g_test_add_func ("/server/http/bad-bodies", test_bad_bodies);
+  g_test_add_func ("/server/http/body-too-large", test_body_too_large);
+  g_test_add_func ("/server/http/chunked-too-large", test_chunked_too_large);
+  g_test_add_func ("/server/http/query-validation", test_query_validation);
+  g_test_add_func ("/server/http/bad-token", test_bad_token);
+  g_test_add_func ("/server/http/openapi-covers-routes", test_openapi_covers_routes);
+
+  return g_test_run ();
+}
