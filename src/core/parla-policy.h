@@ -38,6 +38,8 @@ ParlaPolicy *parla_policy_ref             (ParlaPolicy        *self);
 void         parla_policy_unref           (ParlaPolicy        *self);
 gboolean     parla_policy_validate        (const ParlaPolicy  *self,
                                            GError            **error);
+gboolean     parla_policy_equal           (const ParlaPolicy  *a,
+                                           const ParlaPolicy  *b);
 
 ParlaPolicy *parla_policy_new_from_json   (JsonNode           *node,
                                            GError            **error);
