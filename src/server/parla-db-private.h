@@ -90,7 +90,7 @@ struct _ParlaDbDriver
   int        (*cursor_next)   (gpointer             cursor,
                                GError             **error);
   guint      (*cursor_n_columns) (gpointer          cursor);
-  const char*(*cursor_get_text)  (gpointer          cursor,
+  const char *(*cursor_get_text) (gpointer          cursor,
                                   guint             column);
   gint64     (*cursor_get_int)   (gpointer          cursor,
                                   guint             column);
