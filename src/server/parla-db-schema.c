@@ -44,6 +44,7 @@ static const char migration_1[] =
   "  time_zone TEXT NOT NULL DEFAULT 'UTC',"
   "  photo_url TEXT,"
   "  profile_json TEXT NOT NULL DEFAULT '{}',"
+  "  search_text TEXT NOT NULL DEFAULT '',"
   "  rating_sum INTEGER NOT NULL DEFAULT 0,"
   "  rating_count INTEGER NOT NULL DEFAULT 0,"
   "  min_price_minor INTEGER,"

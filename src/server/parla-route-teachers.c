@@ -29,19 +29,18 @@ teacher_from_row (ParlaDbRows  *rows,
     return NULL;
 
   /* A teacher who never saved a profile reads as an empty one. */
-  if (JSON_NODE_HOLDS_OBJECT (profile))
+  if (JSON_NODE_HOLDS_OBJECT (profile) &&
+      !json_object_has_member (json_node_get_object (profile), "languages"))
     {
-      JsonObject *object = json_node_get_object (profile);
-
-      if (!json_object_has_member (object, "languages"))
-        json_object_set_array_member (object, "languages", json_array_new ());
-      if (!json_object_has_member (object, "time_zone"))
-        json_object_set_string_member (object, "time_zone", parla_db_rows_get_text (rows, 8));
+      teacher = parla_teacher_new ();
+      parla_teacher_set_time_zone (teacher, parla_db_rows_get_text (rows, 8));
     }
-
-  teacher = parla_teacher_new_from_json (profile, PARLA_JSON_INPUT, error);
-  if (teacher == NULL)
-    return NULL;
+  else
+    {
+      teacher = parla_teacher_new_from_json (profile, PARLA_JSON_INPUT, error);
+      if (teacher == NULL)
+        return NULL;
+    }
 
   rating_count = parla_db_rows_get_int (rows, 5);
   if (rating_count > 0)
@@ -136,9 +135,7 @@ handle_list (ParlaRequest  *req,
       g_autofree char *pattern = parla_like_pattern (q);
       const char *p = parla_db_params_add_text (params, pattern);
 
-      g_string_append_printf (where,
-                              " AND (LOWER(u.display_name) LIKE %s ESCAPE '\\' "
-                              "OR LOWER(tp.profile_json) LIKE %s ESCAPE '\\')", p, p);
+      g_string_append_printf (where, " AND tp.search_text LIKE %s ESCAPE '\\'", p);
     }
 
   count_sql = g_strconcat ("SELECT COUNT(*) FROM teacher_profiles tp JOIN users u ON u.id = tp.user_id ",
@@ -262,6 +259,17 @@ parla_teacher_store_profile (ParlaRequest  *req,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) document = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *search = NULL;
+  g_autoptr(GString) words = g_string_new (req->user_name);
+
+  /* What "q" searches, folded once here: SQLite's LOWER() and LIKE only
+   * fold ASCII, so both sides are lowercased with GLib instead. */
+  g_string_append_printf (words, " %s %s", parla_teacher_get_bio (input), parla_teacher_get_accent (input));
+  for (const char * const *v = parla_teacher_get_subjects (input); *v; v++)
+    g_string_append_printf (words, " %s", *v);
+  for (const char * const *v = parla_teacher_get_languages (input); *v; v++)
+    g_string_append_printf (words, " %s", *v);
+  search = g_utf8_strdown (words->str, -1);
 
   /* Store exactly the fields the teacher owns. */
   json_builder_begin_object (builder);
@@ -277,16 +285,17 @@ parla_teacher_store_profile (ParlaRequest  *req,
   text = parla_json_to_string (document);
 
   if (parla_db_exec (req->db, error,
-                     "INSERT INTO teacher_profiles (user_id, bio, accent, time_zone, profile_json, updated_at) "
-                     "VALUES ($1, $2, $3, $4, $5, $6) "
+                     "INSERT INTO teacher_profiles (user_id, bio, accent, time_zone, profile_json, search_text, updated_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $7, $6) "
                      "ON CONFLICT (user_id) DO UPDATE SET bio = $2, accent = $3, time_zone = $4, "
-                     "profile_json = $5, updated_at = $6",
+                     "profile_json = $5, search_text = $7, updated_at = $6",
                      PARLA_DB_TEXT, req->user_id,
                      PARLA_DB_TEXT, parla_teacher_get_bio (input),
                      PARLA_DB_TEXT, parla_teacher_get_accent (input),
                      PARLA_DB_TEXT, parla_teacher_get_time_zone (input),
                      PARLA_DB_TEXT, text,
                      PARLA_DB_INT, req->now,
+                     PARLA_DB_TEXT, search,
                      PARLA_DB_END) < 0)
     return FALSE;
 

@@ -19,6 +19,7 @@
 #include "parla-server-private.h"
 
 #define IDEMPOTENCY_KEY_MAX 255
+#define LISTEN_BACKLOG 1024
 
 struct _ParlaServer
 {
@@ -639,7 +640,7 @@ on_request_cb (SoupServer        *soup,
       return;
     }
 
-  if (body->length > self->config->max_body_bytes)
+  if ((gsize) body->length > self->config->max_body_bytes)
     {
       reply_error (msg, PARLA_ERROR_PAYLOAD_TOO_LARGE, NULL, NULL);
       return;
@@ -870,6 +871,7 @@ parla_server_listen (ParlaServer  *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSList *uris;
 
   g_return_val_if_fail (PARLA_IS_SERVER (self), FALSE);
@@ -882,8 +884,17 @@ parla_server_listen (ParlaServer  *self,
       return FALSE;
     }
 
+  /* Our own socket, for a listen backlog that absorbs bursts of new
+   * connections (GSocket's default is 10). */
   address = g_inet_socket_address_new (inet, self->config->port);
-  if (!soup_server_listen (self->soup, address, 0, error))
+  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket, 0, error))
     return FALSE;
 
   uris = soup_server_get_uris (self->soup);
