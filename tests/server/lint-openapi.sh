@@ -27,7 +27,12 @@ fi
 
 if [ ! -x "$redocly" ]; then
   echo "lint-openapi: Redocly CLI not found at $redocly;" \
-       "run 'npm ci' in tests/tools and set PARLA_NODE_MODULES to its node_modules. Skipping." >&2
+       "run 'npm ci' in tests/tools and set PARLA_NODE_MODULES to its node_modules." >&2
+  # tools/test installs the linter and sets PARLA_REQUIRE_ALL_TESTS: there
+  # a missing linter is a failure, not a skip.
+  if [ -n "${PARLA_REQUIRE_ALL_TESTS:-}" ]; then
+    exit 1
+  fi
   exit 77
 fi
 
