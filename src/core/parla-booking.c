@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "parla-core-private.h"
+
 #include "parla-booking.h"
 
 #include "parla-core-enums.h"
@@ -124,60 +126,8 @@ static const ParlaField change_fields[] = {
   { "to_end", PARLA_FIELD_INSTANT, PARLA_FIELD_NULLABLE },
 };
 
-static gboolean
-replace_string (char       **field,
-                const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
 
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
 
-static gboolean
-policy_equal (const ParlaPolicy *a,
-              const ParlaPolicy *b)
-{
-  if (a == b)
-    return TRUE;
-
-  if (a == NULL || b == NULL)
-    return FALSE;
-
-  return a->full_refund_hours == b->full_refund_hours &&
-         a->partial_refund_hours == b->partial_refund_hours &&
-         a->partial_refund_bp == b->partial_refund_bp &&
-         a->platform_fee_bp == b->platform_fee_bp &&
-         a->min_duration_minutes == b->min_duration_minutes &&
-         a->max_duration_minutes == b->max_duration_minutes;
-}
-
-static gboolean
-check_money (gint64       price_minor,
-             const char  *currency,
-             GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (price_minor < 0)
-    {
-      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "price_minor",
-                       "“price_minor” must not be negative");
-      return FALSE;
-    }
-
-  if (!parla_check_price (price_minor, currency, &local_error))
-    {
-      if (parla_error_get_field (local_error) == NULL)
-        parla_error_prefix_field (local_error, "currency");
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 static ParlaPolicy *
 read_policy (JsonObject  *object,
@@ -769,7 +719,7 @@ parla_booking_new_from_json (JsonNode       *node,
 
   price_minor = parla_json_get_int (object, "price_minor", 0);
   currency = parla_json_get_string (object, "currency", "EUR");
-  if (!check_money (price_minor, currency, error))
+  if (!parla_check_price (price_minor, currency, error))
     return NULL;
 
   policy = read_policy (object, error);
@@ -788,18 +738,18 @@ parla_booking_new_from_json (JsonNode       *node,
   self->session_id = g_strdup (parla_json_get_string (object, "session_id", NULL));
   self->offering_id = g_strdup (parla_json_get_string (object, "offering_id", NULL));
   self->learner_id = g_strdup (parla_json_get_string (object, "learner_id", NULL));
-  replace_string (&self->learner_name, parla_json_get_string (object, "learner_name", ""));
+  _parla_replace_string (&self->learner_name, parla_json_get_string (object, "learner_name", ""));
   self->teacher_id = g_strdup (parla_json_get_string (object, "teacher_id", NULL));
-  replace_string (&self->teacher_name, parla_json_get_string (object, "teacher_name", ""));
-  replace_string (&self->title, parla_json_get_string (object, "title", ""));
+  _parla_replace_string (&self->teacher_name, parla_json_get_string (object, "teacher_name", ""));
+  _parla_replace_string (&self->title, parla_json_get_string (object, "title", ""));
   self->start = parla_json_get_instant (object, "start", 0);
   self->end = parla_json_get_instant (object, "end", 0);
   self->status = parla_json_get_enum (object, "status", parla_booking_status_names,
                                       PARLA_BOOKING_CONFIRMED);
-  replace_string (&self->topic, parla_json_get_string (object, "topic", ""));
-  replace_string (&self->message, parla_json_get_string (object, "message", ""));
+  _parla_replace_string (&self->topic, parla_json_get_string (object, "topic", ""));
+  _parla_replace_string (&self->message, parla_json_get_string (object, "message", ""));
   self->price_minor = price_minor;
-  replace_string (&self->currency, currency);
+  _parla_replace_string (&self->currency, currency);
   self->fee_minor = parla_json_get_int (object, "fee_minor", 0);
   self->refund_minor = parla_json_get_int (object, "refund_minor", -1);
   self->cancelled_by = parla_json_get_enum (object, "cancelled_by", parla_party_names, -1);
@@ -940,7 +890,7 @@ parla_booking_set_id (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->id, id))
+  if (_parla_replace_string (&self->id, id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
 }
 
@@ -985,7 +935,7 @@ parla_booking_set_session_id (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->session_id, session_id))
+  if (_parla_replace_string (&self->session_id, session_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ID]);
 }
 
@@ -1008,7 +958,7 @@ parla_booking_set_offering_id (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->offering_id, offering_id))
+  if (_parla_replace_string (&self->offering_id, offering_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERING_ID]);
 }
 
@@ -1026,7 +976,7 @@ parla_booking_set_learner_id (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->learner_id, learner_id))
+  if (_parla_replace_string (&self->learner_id, learner_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEARNER_ID]);
 }
 
@@ -1044,7 +994,7 @@ parla_booking_set_learner_name (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->learner_name, learner_name ? learner_name : ""))
+  if (_parla_replace_string (&self->learner_name, learner_name ? learner_name : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEARNER_NAME]);
 }
 
@@ -1062,7 +1012,7 @@ parla_booking_set_teacher_id (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->teacher_id, teacher_id))
+  if (_parla_replace_string (&self->teacher_id, teacher_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEACHER_ID]);
 }
 
@@ -1080,7 +1030,7 @@ parla_booking_set_teacher_name (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->teacher_name, teacher_name ? teacher_name : ""))
+  if (_parla_replace_string (&self->teacher_name, teacher_name ? teacher_name : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEACHER_NAME]);
 }
 
@@ -1098,7 +1048,7 @@ parla_booking_set_title (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->title, title ? title : ""))
+  if (_parla_replace_string (&self->title, title ? title : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
@@ -1180,7 +1130,7 @@ parla_booking_set_topic (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->topic, topic ? topic : ""))
+  if (_parla_replace_string (&self->topic, topic ? topic : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOPIC]);
 }
 
@@ -1198,7 +1148,7 @@ parla_booking_set_message (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (replace_string (&self->message, message ? message : ""))
+  if (_parla_replace_string (&self->message, message ? message : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
 }
 
@@ -1239,7 +1189,7 @@ parla_booking_set_currency (ParlaBooking *self,
   g_return_if_fail (PARLA_IS_BOOKING (self));
   g_return_if_fail (currency != NULL);
 
-  if (replace_string (&self->currency, currency))
+  if (_parla_replace_string (&self->currency, currency))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENCY]);
 }
 
@@ -1398,7 +1348,7 @@ parla_booking_set_policy (ParlaBooking *self,
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
 
-  if (policy_equal (self->policy, policy))
+  if (parla_policy_equal (self->policy, policy))
     return;
 
   if (policy != NULL)

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "parla-core-private.h"
+
 #include "parla-offering.h"
 
 #include "parla-core-enums.h"
@@ -109,97 +111,10 @@ strv_dup0 (const char * const *values)
   return values != NULL ? g_strdupv ((char **) values) : g_new0 (char *, 1);
 }
 
-static gboolean
-replace_string (char       **field,
-                const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
 
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
 
-static gboolean
-check_title (const char  *title,
-             GError     **error)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (title));
 
-  if (*trimmed == '\0')
-    {
-      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "title", "“title” must not be blank");
-      return FALSE;
-    }
 
-  return TRUE;
-}
-
-static gboolean
-check_money (gint64       price_minor,
-             const char  *currency,
-             GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (price_minor < 0)
-    {
-      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "price_minor",
-                       "“price_minor” must not be negative");
-      return FALSE;
-    }
-
-  if (!parla_check_price (price_minor, currency, &local_error))
-    {
-      /* An error without a field is about the currency: the sign of the
-       * price was checked above. */
-      if (parla_error_get_field (local_error) == NULL)
-        parla_error_prefix_field (local_error, "currency");
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-check_capacity (gint64   capacity,
-                GError **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (!parla_check_capacity (capacity, &local_error))
-    {
-      if (parla_error_get_field (local_error) == NULL)
-        parla_error_prefix_field (local_error, "capacity");
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static ParlaMaterials *
-read_materials (JsonObject  *object,
-                GError     **error)
-{
-  JsonNode *member = json_object_get_member (object, "materials");
-  g_autoptr(GError) local_error = NULL;
-  ParlaMaterials *materials;
-
-  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-    return parla_materials_new_empty ();
-
-  materials = parla_materials_new_from_json (member, &local_error);
-  if (materials == NULL)
-    {
-      parla_error_prefix_field (local_error, "materials");
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
-
-  return materials;
-}
 
 static void
 parla_offering_finalize (GObject *object)
@@ -663,13 +578,13 @@ parla_offering_new_from_json (JsonNode       *node,
   object = json_node_get_object (node);
 
   title = parla_json_get_string (object, "title", "");
-  if (!check_title (title, error))
+  if (!_parla_check_title (title, error))
     return NULL;
 
   session_type = parla_json_get_enum (object, "session_type", parla_offering_kind_names,
                                       PARLA_OFFERING_INDIVIDUAL);
   capacity = parla_json_get_int (object, "capacity", 1);
-  if (!check_capacity (capacity, error))
+  if (!parla_check_capacity (capacity, error))
     return NULL;
 
   if (session_type == PARLA_OFFERING_INDIVIDUAL && capacity != 1)
@@ -681,10 +596,10 @@ parla_offering_new_from_json (JsonNode       *node,
 
   price_minor = parla_json_get_int (object, "price_minor", 0);
   currency = parla_json_get_string (object, "currency", "EUR");
-  if (!check_money (price_minor, currency, error))
+  if (!parla_check_price (price_minor, currency, error))
     return NULL;
 
-  materials = read_materials (object, error);
+  materials = _parla_read_materials (object, error);
   if (materials == NULL)
     return NULL;
 
@@ -777,7 +692,7 @@ parla_offering_set_id (ParlaOffering *self,
 {
   g_return_if_fail (PARLA_IS_OFFERING (self));
 
-  if (replace_string (&self->id, id))
+  if (_parla_replace_string (&self->id, id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
 }
 
@@ -800,7 +715,7 @@ parla_offering_set_teacher_id (ParlaOffering *self,
 {
   g_return_if_fail (PARLA_IS_OFFERING (self));
 
-  if (replace_string (&self->teacher_id, teacher_id))
+  if (_parla_replace_string (&self->teacher_id, teacher_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEACHER_ID]);
 }
 
@@ -818,7 +733,7 @@ parla_offering_set_title (ParlaOffering *self,
 {
   g_return_if_fail (PARLA_IS_OFFERING (self));
 
-  if (replace_string (&self->title, title ? title : ""))
+  if (_parla_replace_string (&self->title, title ? title : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
@@ -836,7 +751,7 @@ parla_offering_set_description (ParlaOffering *self,
 {
   g_return_if_fail (PARLA_IS_OFFERING (self));
 
-  if (replace_string (&self->description, description ? description : ""))
+  if (_parla_replace_string (&self->description, description ? description : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
 }
 
@@ -965,7 +880,7 @@ parla_offering_set_currency (ParlaOffering *self,
   g_return_if_fail (PARLA_IS_OFFERING (self));
   g_return_if_fail (currency != NULL);
 
-  if (replace_string (&self->currency, currency))
+  if (_parla_replace_string (&self->currency, currency))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENCY]);
 }
 

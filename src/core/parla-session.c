@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "parla-core-private.h"
+
 #include "parla-session.h"
 
 #include <string.h>
@@ -117,118 +119,12 @@ static const ParlaField patch_fields[] = {
   { "materials", PARLA_FIELD_OBJECT, PARLA_FIELD_OPTIONAL },
 };
 
-static gboolean
-replace_string (char       **field,
-                const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
 
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
-
-static gboolean
-check_title (const char  *title,
-             GError     **error)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (title));
-
-  if (*trimmed == '\0')
-    {
-      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "title", "“title” must not be blank");
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 /* An ISO 639 code: two or three lower-case ASCII letters. */
-static gboolean
-check_language (const char  *language,
-                GError     **error)
-{
-  gsize len = strlen (language);
 
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_islower (language[i]))
-      len = 0;
 
-  if (len < 2 || len > 3)
-    {
-      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "language",
-                       "“language” must be an ISO 639 code such as “en” or “fil”");
-      return FALSE;
-    }
 
-  return TRUE;
-}
-
-static gboolean
-check_capacity (gint64   capacity,
-                GError **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (!parla_check_capacity (capacity, &local_error))
-    {
-      if (parla_error_get_field (local_error) == NULL)
-        parla_error_prefix_field (local_error, "capacity");
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-check_money (gint64       price_minor,
-             const char  *currency,
-             GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (price_minor < 0)
-    {
-      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "price_minor",
-                       "“price_minor” must not be negative");
-      return FALSE;
-    }
-
-  if (!parla_check_price (price_minor, currency, &local_error))
-    {
-      /* An error without a field is about the currency: the sign of the
-       * price was checked above. */
-      if (parla_error_get_field (local_error) == NULL)
-        parla_error_prefix_field (local_error, "currency");
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static ParlaMaterials *
-read_materials (JsonObject  *object,
-                GError     **error)
-{
-  JsonNode *member = json_object_get_member (object, "materials");
-  g_autoptr(GError) local_error = NULL;
-  ParlaMaterials *materials;
-
-  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-    return parla_materials_new_empty ();
-
-  materials = parla_materials_new_from_json (member, &local_error);
-  if (materials == NULL)
-    {
-      parla_error_prefix_field (local_error, "materials");
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
-
-  return materials;
-}
 
 static gint64
 compute_end (gint64 start,
@@ -617,23 +513,23 @@ parla_session_new_from_json (JsonNode       *node,
   object = json_node_get_object (node);
 
   title = parla_json_get_string (object, "title", "");
-  if (!check_title (title, error))
+  if (!_parla_check_title (title, error))
     return NULL;
 
   language = parla_json_get_string (object, "language", "");
-  if (!check_language (language, error))
+  if (!_parla_check_language (language, error))
     return NULL;
 
   capacity = parla_json_get_int (object, "capacity", 1);
-  if (!check_capacity (capacity, error))
+  if (!parla_check_capacity (capacity, error))
     return NULL;
 
   price_minor = parla_json_get_int (object, "price_minor", 0);
   currency = parla_json_get_string (object, "currency", "EUR");
-  if (!check_money (price_minor, currency, error))
+  if (!parla_check_price (price_minor, currency, error))
     return NULL;
 
-  materials = read_materials (object, error);
+  materials = _parla_read_materials (object, error);
   if (materials == NULL)
     return NULL;
 
@@ -768,23 +664,23 @@ parla_session_apply_json (ParlaSession  *self,
 
   if (parla_json_has (object, "title"))
     {
-      if (!check_title (parla_json_get_string (object, "title", ""), error))
+      if (!_parla_check_title (parla_json_get_string (object, "title", ""), error))
         return FALSE;
       title = g_strstrip (g_strdup (parla_json_get_string (object, "title", "")));
     }
 
   language = parla_json_get_string (object, "language", self->language);
-  if (parla_json_has (object, "language") && !check_language (language, error))
+  if (parla_json_has (object, "language") && !_parla_check_language (language, error))
     return FALSE;
 
   capacity = parla_json_get_int (object, "capacity", self->capacity);
-  if (parla_json_has (object, "capacity") && !check_capacity (capacity, error))
+  if (parla_json_has (object, "capacity") && !parla_check_capacity (capacity, error))
     return FALSE;
 
   price_minor = parla_json_get_int (object, "price_minor", self->price_minor);
   currency = parla_json_get_string (object, "currency", self->currency);
   if ((parla_json_has (object, "price_minor") || parla_json_has (object, "currency")) &&
-      !check_money (price_minor, currency, error))
+      !parla_check_price (price_minor, currency, error))
     return FALSE;
 
   status = parla_json_get_enum (object, "status", parla_session_status_names, self->status);
@@ -797,7 +693,7 @@ parla_session_apply_json (ParlaSession  *self,
 
   if (parla_json_has (object, "materials"))
     {
-      materials = read_materials (object, error);
+      materials = _parla_read_materials (object, error);
       if (materials == NULL)
         return FALSE;
     }
@@ -859,7 +755,7 @@ parla_session_set_id (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->id, id))
+  if (_parla_replace_string (&self->id, id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
 }
 
@@ -882,7 +778,7 @@ parla_session_set_host_id (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->host_id, host_id))
+  if (_parla_replace_string (&self->host_id, host_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_ID]);
 }
 
@@ -900,7 +796,7 @@ parla_session_set_host_name (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->host_name, host_name ? host_name : ""))
+  if (_parla_replace_string (&self->host_name, host_name ? host_name : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_NAME]);
 }
 
@@ -923,7 +819,7 @@ parla_session_set_offering_id (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->offering_id, offering_id))
+  if (_parla_replace_string (&self->offering_id, offering_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFERING_ID]);
 }
 
@@ -941,7 +837,7 @@ parla_session_set_title (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->title, title ? title : ""))
+  if (_parla_replace_string (&self->title, title ? title : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
@@ -959,7 +855,7 @@ parla_session_set_description (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->description, description ? description : ""))
+  if (_parla_replace_string (&self->description, description ? description : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
 }
 
@@ -999,7 +895,7 @@ parla_session_set_language (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->language, language ? language : ""))
+  if (_parla_replace_string (&self->language, language ? language : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }
 
@@ -1176,7 +1072,7 @@ parla_session_set_currency (ParlaSession *self,
   g_return_if_fail (PARLA_IS_SESSION (self));
   g_return_if_fail (currency != NULL);
 
-  if (replace_string (&self->currency, currency))
+  if (_parla_replace_string (&self->currency, currency))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENCY]);
 }
 
@@ -1221,7 +1117,7 @@ parla_session_set_my_booking_id (ParlaSession *self,
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
 
-  if (replace_string (&self->my_booking_id, my_booking_id))
+  if (_parla_replace_string (&self->my_booking_id, my_booking_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MY_BOOKING_ID]);
 }
 

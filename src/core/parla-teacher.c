@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "parla-core-private.h"
+
 #include "parla-teacher.h"
 
 #include <math.h>
@@ -94,17 +96,6 @@ static const ParlaField teacher_fields[] = {
 
 typedef gboolean (*ItemCheck) (const char *item);
 
-static gboolean
-replace_string (char       **field,
-                const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
 
 static gboolean
 replace_strv (char               ***field,
@@ -123,20 +114,6 @@ replace_strv (char               ***field,
   return TRUE;
 }
 
-static gboolean
-is_language_code (const char *item)
-{
-  gsize len = strlen (item);
-
-  if (len < 2 || len > 3)
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    if (item[i] < 'a' || item[i] > 'z')
-      return FALSE;
-
-  return TRUE;
-}
 
 static gboolean
 is_subject (const char *item)
@@ -581,7 +558,7 @@ parla_teacher_new_from_json (JsonNode       *node,
       !parla_check_price (0, parla_json_get_string (object, "currency", NULL), error))
     return NULL;
 
-  languages = read_list (object, "languages", is_language_code,
+  languages = read_list (object, "languages", _parla_is_language_code,
                          "a lowercase ISO 639 language code such as “es”", error);
   if (languages == NULL)
     return NULL;
@@ -713,7 +690,7 @@ parla_teacher_set_id (ParlaTeacher *self,
 {
   g_return_if_fail (PARLA_IS_TEACHER (self));
 
-  if (replace_string (&self->id, id))
+  if (_parla_replace_string (&self->id, id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
 }
 
@@ -731,7 +708,7 @@ parla_teacher_set_display_name (ParlaTeacher *self,
 {
   g_return_if_fail (PARLA_IS_TEACHER (self));
 
-  if (replace_string (&self->display_name, display_name ? display_name : ""))
+  if (_parla_replace_string (&self->display_name, display_name ? display_name : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
 }
 
@@ -749,7 +726,7 @@ parla_teacher_set_bio (ParlaTeacher *self,
 {
   g_return_if_fail (PARLA_IS_TEACHER (self));
 
-  if (replace_string (&self->bio, bio ? bio : ""))
+  if (_parla_replace_string (&self->bio, bio ? bio : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIO]);
 }
 
@@ -879,7 +856,7 @@ parla_teacher_set_accent (ParlaTeacher *self,
 {
   g_return_if_fail (PARLA_IS_TEACHER (self));
 
-  if (replace_string (&self->accent, accent ? accent : ""))
+  if (_parla_replace_string (&self->accent, accent ? accent : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCENT]);
 }
 
@@ -903,7 +880,7 @@ parla_teacher_set_time_zone (ParlaTeacher *self,
   g_return_if_fail (PARLA_IS_TEACHER (self));
   g_return_if_fail (time_zone != NULL);
 
-  if (replace_string (&self->time_zone, time_zone))
+  if (_parla_replace_string (&self->time_zone, time_zone))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_ZONE]);
 }
 
@@ -930,7 +907,7 @@ parla_teacher_set_photo_url (ParlaTeacher *self,
 {
   g_return_if_fail (PARLA_IS_TEACHER (self));
 
-  if (replace_string (&self->photo_url, photo_url))
+  if (_parla_replace_string (&self->photo_url, photo_url))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHOTO_URL]);
 }
 
@@ -1027,7 +1004,7 @@ parla_teacher_set_currency (ParlaTeacher *self,
   g_return_if_fail (PARLA_IS_TEACHER (self));
   g_return_if_fail (currency != NULL);
 
-  if (replace_string (&self->currency, currency))
+  if (_parla_replace_string (&self->currency, currency))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENCY]);
 }
 

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "parla-core-private.h"
+
 #include "parla-user.h"
 
 #include <string.h>
@@ -51,17 +53,6 @@ static const ParlaField user_fields[] = {
   { "role", PARLA_FIELD_ENUM, PARLA_FIELD_REQUIRED, 0, 0, parla_role_names },
 };
 
-static gboolean
-replace_string (char       **field,
-                const char  *value)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return FALSE;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  return TRUE;
-}
 
 static void
 parla_user_finalize (GObject *object)
@@ -335,7 +326,7 @@ parla_user_set_id (ParlaUser  *self,
 {
   g_return_if_fail (PARLA_IS_USER (self));
 
-  if (replace_string (&self->id, id))
+  if (_parla_replace_string (&self->id, id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
 }
 
@@ -353,7 +344,7 @@ parla_user_set_email (ParlaUser  *self,
 {
   g_return_if_fail (PARLA_IS_USER (self));
 
-  if (replace_string (&self->email, email ? email : ""))
+  if (_parla_replace_string (&self->email, email ? email : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EMAIL]);
 }
 
@@ -371,7 +362,7 @@ parla_user_set_display_name (ParlaUser  *self,
 {
   g_return_if_fail (PARLA_IS_USER (self));
 
-  if (replace_string (&self->display_name, display_name ? display_name : ""))
+  if (_parla_replace_string (&self->display_name, display_name ? display_name : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
 }
 

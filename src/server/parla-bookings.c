@@ -449,3 +449,28 @@ parla_booking_insert (ParlaRequest         *req,
 
   return g_steal_pointer (&id);
 }
+
+/**
+ * parla_booking_create:
+ *
+ * Inserts the booking and answers with it: 201 and the booking as the
+ * caller sees it.
+ */
+JsonNode *
+parla_booking_create (ParlaRequest          *req,
+                      const ParlaNewBooking *new_booking,
+                      GError               **error)
+{
+  g_autofree char *id = parla_booking_insert (req, new_booking, error);
+  g_autoptr(ParlaBooking) booking = NULL;
+
+  if (id == NULL)
+    return NULL;
+
+  booking = parla_booking_load (req, id, FALSE, error);
+  if (booking == NULL)
+    return NULL;
+
+  req->status = 201;
+  return parla_booking_to_json (booking);
+}

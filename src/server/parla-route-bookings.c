@@ -92,8 +92,6 @@ handle_book_offering (ParlaRequest  *req,
 {
   JsonObject *body = parla_request_body (req);
   g_autoptr(ParlaOffering) offering = NULL;
-  g_autoptr(ParlaBooking) booking = NULL;
-  g_autofree char *booking_id = NULL;
   ParlaNewBooking lesson = { 0, };
   gint64 start;
 
@@ -140,16 +138,7 @@ handle_book_offering (ParlaRequest  *req,
   lesson.price_minor = parla_offering_get_price_minor (offering);
   lesson.currency = parla_offering_get_currency (offering);
 
-  booking_id = parla_booking_insert (req, &lesson, error);
-  if (booking_id == NULL)
-    return NULL;
-
-  booking = parla_booking_load (req, booking_id, FALSE, error);
-  if (booking == NULL)
-    return NULL;
-
-  req->status = 201;
-  return parla_booking_to_json (booking);
+  return parla_booking_create (req, &lesson, error);
 }
 
 static JsonNode *

@@ -557,8 +557,6 @@ handle_book (ParlaRequest  *req,
 {
   const char *id = parla_request_param (req, 0);
   g_autoptr(ParlaSession) session = NULL;
-  g_autoptr(ParlaBooking) booking = NULL;
-  g_autofree char *booking_id = NULL;
   ParlaNewBooking seat = { 0, };
   gint64 changed;
 
@@ -617,16 +615,7 @@ handle_book (ParlaRequest  *req,
   seat.price_minor = parla_session_get_price_minor (session);
   seat.currency = parla_session_get_currency (session);
 
-  booking_id = parla_booking_insert (req, &seat, error);
-  if (booking_id == NULL)
-    return NULL;
-
-  booking = parla_booking_load (req, booking_id, FALSE, error);
-  if (booking == NULL)
-    return NULL;
-
-  req->status = 201;
-  return parla_booking_to_json (booking);
+  return parla_booking_create (req, &seat, error);
 }
 
 static JsonNode *

@@ -189,6 +189,9 @@ typedef struct
 char       *parla_booking_insert          (ParlaRequest  *req,
                                            const ParlaNewBooking *booking,
                                            GError       **error);
+JsonNode   *parla_booking_create          (ParlaRequest  *req,
+                                           const ParlaNewBooking *booking,
+                                           GError       **error);
 ParlaBooking *parla_booking_cancel        (ParlaRequest  *req,
                                            const char    *booking_id,
                                            ParlaParty     by,
