@@ -731,6 +731,22 @@ on_got_chunk_cb (SoupServerMessage *msg,
     }
 }
 
+/* libsoup 3.2.3 (Debian 12) leaks every keep-alive connection that the
+ * client closes while idle: the socket stays in CLOSE_WAIT and its file
+ * descriptor is never released, so a busy server runs out of descriptors
+ * (fixed upstream in 3.3.0 by d20c6601, "server: do not leak idle
+ * connections closed by the client"). Until Debian ships it, every
+ * response closes its connection, which libsoup does release. Behind
+ * the reverse proxy the README asks for, clients keep their connections
+ * to the proxy; only the loopback hop reconnects. */
+static void
+on_request_started_cb (SoupServer        *soup,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
 static void
 on_early_request_cb (SoupServer        *soup,
                      SoupServerMessage *msg,
@@ -859,6 +875,7 @@ parla_server_new (const ParlaServerConfig  *config,
     return NULL;
 
   self->soup = soup_server_new ("server-header", "parla-server/" PACKAGE_VERSION, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), NULL);
   soup_server_add_early_handler (self->soup, "/api/v1", on_early_request_cb, self, NULL);
   soup_server_add_handler (self->soup, "/api/v1", on_request_cb, self, NULL);
 
@@ -872,7 +889,7 @@ parla_server_listen (ParlaServer  *self,
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocket) socket = NULL;
-  GSList *uris;
+  g_autoptr(GSocketAddress) local = NULL;
 
   g_return_val_if_fail (PARLA_IS_SERVER (self), FALSE);
 
@@ -897,10 +914,10 @@ parla_server_listen (ParlaServer  *self,
       !soup_server_listen_socket (self->soup, socket, 0, error))
     return FALSE;
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    self->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  local = g_socket_get_local_address (socket, error);
+  if (local == NULL)
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
 
   return TRUE;
 }

@@ -197,6 +197,48 @@ test_bad_token (void)
   pt_server_stop (server);
 }
 
+static guint
+count_open_files (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+/* Clients come and go: the server must not keep a descriptor for each
+ * connection a client closed (libsoup 3.2.3 does, for idle keep-alive
+ * connections, unless the server closes them). */
+static void
+test_connections_released (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  guint before, after;
+
+  /* Warm up worker threads, database connections and the client side. */
+  for (guint i = 0; i < 20; i++)
+    pt_response_free (pt_request (server, "GET", "/api/v1/health", NULL, NULL, NULL));
+  g_usleep (200 * 1000);
+  before = count_open_files ();
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(PtResponse) response = pt_request (server, "GET", "/api/v1/health", NULL, NULL, NULL);
+      pt_assert_status (response, 200);
+    }
+  g_usleep (500 * 1000);
+  after = count_open_files ();
+
+  g_test_message ("open files: %u before, %u after 200 connections", before, after);
+  g_assert_cmpuint (after, <, before + 10);
+
+  pt_server_stop (server);
+}
+
 static char *
 openapi_path (const char *pattern)
 {
@@ -276,6 +318,7 @@ main (int   argc,
   g_test_add_func ("/server/http/query-validation", test_query_validation);
   g_test_add_func ("/server/http/bad-token", test_bad_token);
   g_test_add_func ("/server/http/openapi-covers-routes", test_openapi_covers_routes);
+  g_test_add_func ("/server/http/connections-released", test_connections_released);
 
   return g_test_run ();
 }
