@@ -14,6 +14,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <libsoup/soup.h>
 
 #include "parla-server-private.h"
@@ -28,6 +30,7 @@ struct _ParlaServer
   /* owned */
   ParlaServerConfig *config;
   SoupServer        *soup;
+  GSocketService    *service;
   GThreadPool       *pool;
   GAsyncQueue       *idle_dbs;
   GHashTable        *in_flight;      /* "authorization\nkey" -> NULL */
@@ -775,6 +778,26 @@ on_early_request_cb (SoupServer        *soup,
                          counter, (GClosureNotify) (void (*) (void)) g_free, 0);
 }
 
+static gboolean
+on_incoming_cb (GSocketService    *service,
+                GSocketConnection *connection,
+                GObject           *source_object,
+                ParlaServer       *self)
+{
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (self->shut_down)
+    return TRUE;
+
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local, remote, &error))
+    g_debug ("Cannot accept a connection: %s", error->message);
+
+  return TRUE;
+}
+
 /* Object */
 
 static void
@@ -901,8 +924,10 @@ parla_server_listen (ParlaServer  *self,
       return FALSE;
     }
 
-  /* Our own socket, for a listen backlog that absorbs bursts of new
-   * connections (GSocket's default is 10). */
+  /* We accept connections ourselves and hand them to libsoup: its own
+   * listener in 3.2.3 leaks the GSocket of every connection (fixed
+   * upstream by b545d5f0), and our socket gets a listen backlog that
+   * absorbs bursts of new connections (GSocket's default is 10). */
   address = g_inet_socket_address_new (inet, self->config->port);
   socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_DEFAULT, error);
@@ -910,9 +935,14 @@ parla_server_listen (ParlaServer  *self,
     return FALSE;
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
   if (!g_socket_bind (socket, address, TRUE, error) ||
-      !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->soup, socket, 0, error))
+      !g_socket_listen (socket, error))
     return FALSE;
+
+  self->service = g_socket_service_new ();
+  if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), socket, NULL, error))
+    return FALSE;
+  g_signal_connect_object (self->service, "incoming", G_CALLBACK (on_incoming_cb), self, 0);
+  g_socket_service_start (self->service);
 
   local = g_socket_get_local_address (socket, error);
   if (local == NULL)
@@ -959,6 +989,13 @@ parla_server_shutdown (ParlaServer *self)
   if (self->shut_down)
     return;
   self->shut_down = TRUE;
+
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_clear_object (&self->service);
+    }
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
