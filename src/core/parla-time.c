@@ -133,7 +133,12 @@ parla_time_format_rfc3339 (gint64 instant)
   if (dt == NULL)
     return g_strdup ("1970-01-01T00:00:00Z");
 
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  /* Not g_date_time_format: its %Y does not pad years before 1000 to the
+   * four digits RFC 3339 requires (found by fuzzing). */
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ",
+                          g_date_time_get_year (dt), g_date_time_get_month (dt),
+                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                          g_date_time_get_minute (dt), g_date_time_get_second (dt));
 }
 
 /**
@@ -148,6 +153,7 @@ parla_time_format_local (gint64     instant,
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (instant);
   g_autoptr(GDateTime) local = NULL;
+  g_autofree char *offset = NULL;
 
   g_return_val_if_fail (zone != NULL, NULL);
 
@@ -155,7 +161,11 @@ parla_time_format_local (gint64     instant,
     return NULL;
 
   local = g_date_time_to_timezone (utc, zone);
-  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+  offset = g_date_time_format (local, "%:z");
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%s",
+                          g_date_time_get_year (local), g_date_time_get_month (local),
+                          g_date_time_get_day_of_month (local), g_date_time_get_hour (local),
+                          g_date_time_get_minute (local), g_date_time_get_second (local), offset);
 }
 
 gint64

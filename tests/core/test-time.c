@@ -70,6 +70,16 @@ test_format (void)
   g_assert_cmpstr (utc, ==, "2026-03-29T01:00:00Z");
   g_assert_cmpstr (local, ==, "2026-03-29T03:00:00+02:00");
   g_assert_cmpstr (before, ==, "2026-03-29T01:59:59+01:00");
+
+  /* Years before 1000 keep four digits, so that they parse back. */
+  {
+    gint64 early = 0;
+    g_autofree char *text = NULL;
+
+    g_assert_true (parla_time_parse_rfc3339 ("0166-11-23T10:00:00Z", &early, NULL));
+    text = parla_time_format_rfc3339 (early);
+    g_assert_cmpstr (text, ==, "0166-11-23T10:00:00Z");
+  }
 }
 
 static void
