@@ -105,10 +105,21 @@ static const char migration_1[] =
   "  created_at INTEGER NOT NULL,"
   "  updated_at INTEGER NOT NULL"
   ");"
-  "CREATE INDEX sessions_start ON sessions (status, start_at);"
-  "CREATE INDEX sessions_language ON sessions (language, status, start_at);"
-  "CREATE INDEX sessions_language_level ON sessions (language, level, status, start_at);"
+  /* The listing filters and counts from these alone (covering indexes),
+   * never touching the rows with their documents. */
+  "CREATE INDEX sessions_upcoming ON sessions (status, start_at, end_at, level, type, price_minor);"
+  "CREATE INDEX sessions_language ON sessions (language, status, start_at, end_at, level, type, price_minor);"
   "CREATE INDEX sessions_host ON sessions (host_id, start_at);"
+
+  /* Text search: each word of a session's title, description, host and
+   * language, folded to lowercase; a query word matches as a prefix, an
+   * index range in both databases. */
+  "CREATE TABLE session_words ("
+  "  word TEXT NOT NULL,"
+  "  session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (word, session_id)"
+  ");"
+  "CREATE INDEX session_words_session ON session_words (session_id);"
 
   /* One row per seat or lesson. policy is the snapshot in force when the
    * learner booked; nothing later rewrites it. */
@@ -137,8 +148,8 @@ static const char migration_1[] =
   ");"
   "CREATE INDEX bookings_learner ON bookings (learner_id, start_at);"
   "CREATE INDEX bookings_teacher ON bookings (teacher_id, start_at);"
-  "CREATE INDEX bookings_session ON bookings (session_id, learner_id);"
-  /* A learner holds at most one live seat per session. */
+  /* A learner holds at most one live seat per session; queries for live
+   * seats name kind and status exactly like this, so that they use it. */
   "CREATE UNIQUE INDEX bookings_one_seat ON bookings (session_id, learner_id) "
   "  WHERE kind = 'session' AND status IN ('confirmed', 'pending');"
 

@@ -219,3 +219,51 @@ parla_like_pattern (const char *text)
 
   return g_string_free (pattern, FALSE);
 }
+
+#define MAX_WORDS 256
+
+/**
+ * parla_search_words:
+ * @text: any text
+ *
+ * Splits @text into its distinct words, folded to lowercase: runs of
+ * letters and digits in any script. Used both to index text and to read a
+ * query, so the two always agree.
+ *
+ * Returns: (transfer full): the words, at most 256
+ */
+char **
+parla_search_words (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *folded = g_utf8_strdown (text ? text : "", -1);
+  GString *word = g_string_new (NULL);
+  const char *p = folded;
+
+  for (;;)
+    {
+      gunichar c = *p ? g_utf8_get_char (p) : 0;
+
+      if (c != 0 && g_unichar_isalnum (c))
+        {
+          g_string_append_unichar (word, c);
+        }
+      else if (word->len > 0)
+        {
+          if (g_hash_table_size (seen) < MAX_WORDS && !g_hash_table_contains (seen, word->str))
+            {
+              g_hash_table_add (seen, g_strdup (word->str));
+              g_strv_builder_add (builder, word->str);
+            }
+          g_string_truncate (word, 0);
+        }
+
+      if (c == 0)
+        break;
+      p = g_utf8_next_char (p);
+    }
+
+  g_string_free (word, TRUE);
+  return g_strv_builder_end (builder);
+}

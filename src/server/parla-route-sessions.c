@@ -10,6 +10,12 @@
 #include "parla-server-private.h"
 
 #define MAX_SESSION_MINUTES 1440
+#define MAX_QUERY_WORDS 8
+/* Sorts after every word that starts with the prefix: U+10FFFF. */
+#define WORD_PREFIX_END "\xf4\x8f\xbf\xbf"
+/* Counting every match of a broad filter costs a scan of the index;
+ * beyond this many, "total" says "at least" (total_exact false). */
+#define MAX_COUNT 1000
 
 /* The caller's own live seat comes along with every session, as
  * my_booking_id and my_booking_status. $1 is the caller ('' if anonymous). */
@@ -17,7 +23,7 @@
   "SELECT s.document, s.seats_taken, s.capacity, s.status, s.start_at, s.end_at, " \
   "u.display_name, b.id, b.status FROM sessions s JOIN users u ON u.id = s.host_id " \
   "LEFT JOIN bookings b ON b.session_id = s.id AND b.learner_id = $1 " \
-  "AND b.status IN ('confirmed', 'pending') "
+  "AND b.kind = 'session' AND b.status IN ('confirmed', 'pending') "
 
 static ParlaSession *
 session_from_row (ParlaDbRows  *rows,
@@ -73,6 +79,29 @@ parla_session_load (ParlaRequest  *req,
   return session_from_row (rows, error);
 }
 
+static gboolean
+store_words (ParlaRequest  *req,
+             const char    *session_id,
+             const char    *text,
+             GError       **error)
+{
+  g_auto(GStrv) words = parla_search_words (text);
+
+  if (parla_db_exec (req->db, error, "DELETE FROM session_words WHERE session_id = $1",
+                     PARLA_DB_TEXT, session_id, PARLA_DB_END) < 0)
+    return FALSE;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (parla_db_exec (req->db, error,
+                       "INSERT INTO session_words (word, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       PARLA_DB_TEXT, words[i],
+                       PARLA_DB_TEXT, session_id,
+                       PARLA_DB_END) < 0)
+      return FALSE;
+
+  return TRUE;
+}
+
 static char *
 search_text (ParlaSession *session)
 {
@@ -112,7 +141,7 @@ parla_session_store (ParlaRequest  *req,
           "language = $8, level = $9, start_at = $10, end_at = $11, capacity = $12, price_minor = $13, "
           "currency = $14, status = $15, updated_at = $16 WHERE id = $1 AND host_id = $2";
 
-  return parla_db_exec (req->db, error, sql,
+  if (parla_db_exec (req->db, error, sql,
                         PARLA_DB_TEXT, parla_session_get_id (session),
                         PARLA_DB_TEXT, parla_session_get_host_id (session),
                         PARLA_DB_TEXT, parla_session_get_offering_id (session),
@@ -129,7 +158,10 @@ parla_session_store (ParlaRequest  *req,
                         PARLA_DB_TEXT, parla_session_get_currency (session),
                         PARLA_DB_TEXT, parla_session_status_names[parla_session_get_status (session)],
                         PARLA_DB_INT, req->now,
-                        PARLA_DB_END) >= 0;
+                        PARLA_DB_END) < 0)
+    return FALSE;
+
+  return store_words (req, parla_session_get_id (session), search, error);
 }
 
 /* A host who teaches must not be in two places at once: check the new
@@ -212,16 +244,107 @@ check_schedule (ParlaRequest  *req,
   return TRUE;
 }
 
-/* Appends the listing filters to @where, their values to @params. */
+/* How "q" runs. Its words are indexed in session_words; the cheapest
+ * plan depends on how common the rarest word is. A rare word drives the
+ * query from the index of words (few sessions to look at); a common one
+ * is checked while walking sessions in start order, where the first page
+ * fills after a few rows. The count always walks the rarest word's
+ * entries, up to its bound. */
+typedef struct
+{
+  char   **words;
+  guint    driver;       /* the rarest word */
+  gboolean rare;
+} TextPlan;
+
+#define RARE_WORD_ROWS 2000
+
+static void
+text_plan_clear (TextPlan *plan)
+{
+  g_clear_pointer (&plan->words, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TextPlan, text_plan_clear)
+
+static gboolean
+text_plan_init (ParlaRequest  *req,
+                TextPlan      *plan,
+                GError       **error)
+{
+  const char *q = parla_request_query (req, "q");
+  gint64 fewest = G_MAXINT64;
+
+  if (q == NULL)
+    return TRUE;
+
+  plan->words = parla_search_words (q);
+  if (g_strv_length (plan->words) > MAX_QUERY_WORDS)
+    {
+      g_free (plan->words[MAX_QUERY_WORDS]);
+      plan->words[MAX_QUERY_WORDS] = NULL;
+    }
+
+  for (guint i = 0; plan->words[i] != NULL; i++)
+    {
+      g_autofree char *upper = g_strconcat (plan->words[i], WORD_PREFIX_END, NULL);
+      g_autoptr(ParlaDbRows) rows = NULL;
+      gint64 n;
+
+      rows = parla_db_query (req->db, error,
+                             "SELECT COUNT(*) FROM (SELECT 1 FROM session_words "
+                             "WHERE word >= $1 AND word < $2 LIMIT $3) AS w",
+                             PARLA_DB_TEXT, plan->words[i],
+                             PARLA_DB_TEXT, upper,
+                             PARLA_DB_INT, (gint64) RARE_WORD_ROWS,
+                             PARLA_DB_END);
+      if (rows == NULL || !parla_db_rows_next (rows))
+        return FALSE;
+
+      n = parla_db_rows_get_int (rows, 0);
+      if (n < fewest)
+        {
+          fewest = n;
+          plan->driver = i;
+        }
+    }
+
+  plan->rare = fewest < RARE_WORD_ROWS;
+  return TRUE;
+}
+
+static void
+append_word (GString       *where,
+             ParlaDbParams *params,
+             const char    *word,
+             gboolean       as_in)
+{
+  g_autofree char *upper = g_strconcat (word, WORD_PREFIX_END, NULL);
+  const char *low = parla_db_params_add_text (params, word);
+  const char *high = parla_db_params_add_text (params, upper);
+
+  if (as_in)
+    g_string_append_printf (where,
+                            " AND s.id IN (SELECT session_id FROM session_words "
+                            "WHERE word >= %s AND word < %s)", low, high);
+  else
+    g_string_append_printf (where,
+                            " AND EXISTS (SELECT 1 FROM session_words x WHERE x.session_id = s.id "
+                            "AND x.word >= %s AND x.word < %s)", low, high);
+}
+
+/* Appends the listing filters to @where (each " AND ..."), their values
+ * to @params. @skip_word: a word the caller already matches (-1: none). */
 static gboolean
 build_filters (ParlaRequest   *req,
+               const TextPlan *plan,
+               int             skip_word,
                GString        *where,
                ParlaDbParams  *params,
                GError        **error)
 {
   const char *language = parla_request_query (req, "language");
   const char *host_id = parla_request_query (req, "host_id");
-  const char *q = parla_request_query (req, "q");
   gint64 from, to;
   int free_only, type, level;
 
@@ -238,7 +361,7 @@ build_filters (ParlaRequest   *req,
       return FALSE;
     }
 
-  g_string_append (where, " WHERE s.status = 'scheduled'");
+  g_string_append (where, " AND s.status = 'scheduled'");
 
   /* Sessions still running at "from" are listed too; bounding start_at
    * from below keeps this an index range scan. */
@@ -267,11 +390,14 @@ build_filters (ParlaRequest   *req,
     g_string_append (where, " AND s.price_minor > 0");
   if (host_id != NULL)
     g_string_append_printf (where, " AND s.host_id = %s", parla_db_params_add_text (params, host_id));
-  if (q != NULL)
+  if (plan->words != NULL)
     {
-      g_autofree char *pattern = parla_like_pattern (q);
-      g_string_append_printf (where, " AND s.search_text LIKE %s ESCAPE '\\'",
-                              parla_db_params_add_text (params, pattern));
+      /* A query with no word at all ("%") matches nothing. */
+      if (plan->words[0] == NULL)
+        g_string_append (where, " AND 1 = 0");
+      for (guint i = 0; plan->words[i] != NULL; i++)
+        if ((int) i != skip_word)
+          append_word (where, params, plan->words[i], plan->rare && i == plan->driver);
     }
 
   return TRUE;
@@ -283,15 +409,40 @@ handle_list (ParlaRequest  *req,
 {
   g_autoptr(ParlaDbParams) count_params = parla_db_params_new ();
   g_autoptr(ParlaDbParams) params = parla_db_params_new ();
-  g_autoptr(GString) count_sql = g_string_new ("SELECT COUNT(*) FROM sessions s");
-  g_autoptr(GString) sql = g_string_new (SESSION_SELECT);
+  g_autoptr(GString) count_sql = g_string_new (NULL);
+  g_autoptr(GString) sql = g_string_new (SESSION_SELECT " WHERE 1 = 1");
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(ParlaDbRows) rows = NULL;
+  g_auto(TextPlan) plan = { NULL, };
+  JsonNode *node;
   gint64 page, limit, total = 0;
 
   if (!parla_request_page (req, &page, &limit, error) ||
-      !build_filters (req, count_sql, count_params, error))
+      !text_plan_init (req, &plan, error))
     return NULL;
+
+  /* The count stops past its bound; with words, it walks the entries of
+   * the rarest one (CROSS JOIN keeps that order in SQLite). */
+  if (plan.words != NULL && plan.words[0] != NULL)
+    {
+      g_autofree char *upper = g_strconcat (plan.words[plan.driver], WORD_PREFIX_END, NULL);
+      const char *low = parla_db_params_add_text (count_params, plan.words[plan.driver]);
+
+      g_string_append_printf (count_sql,
+                              "SELECT COUNT(*) FROM (SELECT DISTINCT w.session_id FROM session_words w "
+                              "CROSS JOIN sessions s WHERE s.id = w.session_id AND w.word >= %s AND w.word < %s",
+                              low, parla_db_params_add_text (count_params, upper));
+      if (!build_filters (req, &plan, plan.driver, count_sql, count_params, error))
+        return NULL;
+    }
+  else
+    {
+      g_string_append (count_sql, "SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE 1 = 1");
+      if (!build_filters (req, &plan, -1, count_sql, count_params, error))
+        return NULL;
+    }
+  g_string_append_printf (count_sql, " LIMIT %s) AS matches",
+                          parla_db_params_add_int (count_params, MAX_COUNT + 1));
 
   rows = parla_db_query_params (req->db, count_sql->str, count_params, error);
   if (rows == NULL)
@@ -302,7 +453,7 @@ handle_list (ParlaRequest  *req,
 
   /* $1: the caller, for my_booking_*. */
   parla_db_params_add_text (params, req->user_id ? req->user_id : "");
-  build_filters (req, sql, params, NULL);
+  build_filters (req, &plan, -1, sql, params, NULL);
   g_string_append_printf (sql, " ORDER BY s.start_at, s.id LIMIT %s OFFSET %s",
                           parla_db_params_add_int (params, limit),
                           parla_db_params_add_int (params, (page - 1) * limit));
@@ -322,7 +473,9 @@ handle_list (ParlaRequest  *req,
   if (!parla_db_rows_get_error (rows, error))
     return NULL;
 
-  return parla_request_list_response (g_steal_pointer (&items), total, page, limit);
+  node = parla_request_list_response (g_steal_pointer (&items), MIN (total, MAX_COUNT), page, limit);
+  json_object_set_boolean_member (json_node_get_object (node), "total_exact", total <= MAX_COUNT);
+  return node;
 }
 
 static JsonNode *
@@ -401,7 +554,8 @@ cancel_all_seats (ParlaRequest  *req,
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
   rows = parla_db_query (req->db, error,
-                         "SELECT id FROM bookings WHERE session_id = $1 AND status IN ('confirmed', 'pending')",
+                         "SELECT id FROM bookings WHERE session_id = $1 AND kind = 'session' "
+                         "AND status IN ('confirmed', 'pending')",
                          PARLA_DB_TEXT, session_id,
                          PARLA_DB_END);
   if (rows == NULL)
@@ -439,7 +593,8 @@ move_all_seats (ParlaRequest  *req,
 
   rows = parla_db_query (req->db, error,
                          "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 "
-                         "WHERE session_id = $1 AND status IN ('confirmed', 'pending') RETURNING id, status",
+                         "WHERE session_id = $1 AND kind = 'session' AND status IN ('confirmed', 'pending') "
+                         "RETURNING id, status",
                          PARLA_DB_TEXT, session_id,
                          PARLA_DB_INT, to_start,
                          PARLA_DB_INT, to_end,

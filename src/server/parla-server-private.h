@@ -113,6 +113,7 @@ JsonNode   *parla_request_list_response   (GPtrArray     *items,   /* of JsonNod
                                            gint64         page,
                                            gint64         limit);
 char       *parla_like_pattern            (const char    *text);
+char      **parla_search_words            (const char    *text);
 
 /* parla-auth.c */
 char       *parla_auth_hash_password      (const ParlaServerConfig *config,

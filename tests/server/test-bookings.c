@@ -740,6 +740,89 @@ test_idempotency_in_flight (Fixture       *f,
   pt_assert_error (second, 409, "idempotency_conflict");
 }
 
+/* Words match as prefixes in any script, every word must match, and a
+ * broad listing counts up to a bound and says so. */
+static void
+test_listing_search_and_count (Fixture       *f,
+                               gconstpointer  data)
+{
+  static const struct { const char *q; gint64 total; } searches[] = {
+    { "tapas", 1 },
+    { "TAP", 1 },
+    { "tapas madrid", 1 },
+    { "tapas paris", 0 },
+    { "crème", 1 },
+    { "CRÈME brûlée", 1 },
+    { "ordering", 1 },
+    { "%_", 0 },
+  };
+  g_autoptr(PtResponse) tapas = NULL;
+  g_autoptr(PtResponse) creme = NULL;
+  g_autoptr(PtResponse) all = NULL;
+  g_autoptr(PtResponse) page = NULL;
+
+  tapas = pt_request (f->server, "POST", "/api/v1/sessions", f->other,
+                      "{\"title\":\"Tapas in Madrid\",\"description\":\"Ordering in a bar\",\"type\":\"practice\","
+                      "\"language\":\"es\",\"level\":\"all\",\"start\":\"2026-11-24T18:00:00Z\","
+                      "\"duration_minutes\":60,\"capacity\":6}", NULL);
+  pt_assert_status (tapas, 201);
+  creme = pt_request (f->server, "POST", "/api/v1/sessions", f->other,
+                      "{\"title\":\"Crème brûlée et café\",\"type\":\"cultural\",\"language\":\"fr\","
+                      "\"level\":\"B1\",\"start\":\"2026-11-24T20:00:00Z\",\"duration_minutes\":60,\"capacity\":6}", NULL);
+  pt_assert_status (creme, 201);
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (searches[i].q, NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("/api/v1/sessions?q=%s", escaped);
+      g_autoptr(PtResponse) response = pt_request (f->server, "GET", path, NULL, NULL, NULL);
+
+      g_test_message ("q=%s", searches[i].q);
+      pt_assert_status (response, 200);
+      g_assert_cmpint (pt_int (response, "total"), ==, searches[i].total);
+    }
+
+  /* Learners' free practice sessions need no teacher calendar: quick to
+   * make a thousand of. */
+  for (guint i = 0; i < 1001; i++)
+    {
+      g_autofree char *when = pt_instant (T0 + DAY + (gint64) i * 600);
+      g_autofree char *body = pt_json ("{\"title\":\"Practice party %u\",\"type\":\"practice\",\"language\":\"de\","
+                                       "\"level\":\"A1\",\"start\":\"%s\",\"duration_minutes\":30,\"capacity\":4}",
+                                       i, when);
+      g_autoptr(PtResponse) response = pt_request (f->server, "POST", "/api/v1/sessions", f->learner, body, NULL);
+
+      pt_assert_status (response, 201);
+    }
+
+  all = pt_request (f->server, "GET", "/api/v1/sessions?limit=100", NULL, NULL, NULL);
+  g_assert_cmpint (pt_int (all, "total"), ==, 1000);
+  g_assert_false (json_node_get_boolean (pt_json_get (all->json, "total_exact")));
+
+  page = pt_request (f->server, "GET", "/api/v1/sessions?language=fr", NULL, NULL, NULL);
+  g_assert_cmpint (pt_int (page, "total"), ==, 1);
+  g_assert_true (json_node_get_boolean (pt_json_get (page->json, "total_exact")));
+
+  /* "p" starts over 2,000 indexed words: the common-word plan. */
+  {
+    g_autoptr(PtResponse) common = pt_request (f->server, "GET", "/api/v1/sessions?q=p&limit=5", NULL, NULL, NULL);
+
+    g_assert_cmpint (pt_int (common, "total"), ==, 1000);
+    g_assert_false (json_node_get_boolean (pt_json_get (common->json, "total_exact")));
+    g_assert_cmpstr (pt_str (common, "items[0].title"), ==, "Practice party 0");
+    g_assert_cmpstr (pt_str (common, "items[4].title"), ==, "Practice party 4");
+  }
+  /* "5" is rare: 5, 50-59, 500-599. */
+  {
+    g_autoptr(PtResponse) rare = pt_request (f->server, "GET", "/api/v1/sessions?q=party%205", NULL, NULL, NULL);
+
+    g_assert_cmpint (pt_int (rare, "total"), ==, 111);
+    g_assert_true (json_node_get_boolean (pt_json_get (rare->json, "total_exact")));
+    g_assert_cmpstr (pt_str (rare, "items[0].title"), ==, "Practice party 5");
+    g_assert_cmpstr (pt_str (rare, "items[1].title"), ==, "Practice party 50");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -760,6 +843,7 @@ main (int   argc,
   ADD ("never-double-booked", test_never_double_booked);
   ADD ("idempotency", test_idempotency);
   ADD ("idempotency-in-flight", test_idempotency_in_flight);
+  ADD ("listing-search-and-count", test_listing_search_and_count);
   g_test_add_func ("/server/bookings/policy-snapshot", test_policy_snapshot);
 
   return g_test_run ();
