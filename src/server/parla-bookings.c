@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "parla-hub.h"
 #include "parla-server-private.h"
 
 /**
@@ -397,7 +398,16 @@ parla_booking_cancel (ParlaRequest  *req,
     return NULL;
 
   g_clear_object (&booking);
-  return parla_booking_load (req, booking_id, FALSE, error);
+  booking = parla_booking_load (req, booking_id, FALSE, error);
+  if (booking == NULL)
+    return NULL;
+
+  parla_events_booking (req, "booking.cancelled", booking);
+  if (parla_booking_get_kind (booking) == PARLA_BOOKING_KIND_SESSION &&
+      !parla_events_seats (req, parla_booking_get_session_id (booking), error))
+    return NULL;
+
+  return g_steal_pointer (&booking);
 }
 
 /**
@@ -471,6 +481,108 @@ parla_booking_create (ParlaRequest          *req,
   if (booking == NULL)
     return NULL;
 
+  parla_events_booking (req, "booking.created", booking);
+  if (new_booking->kind == PARLA_BOOKING_KIND_SESSION &&
+      !parla_events_seats (req, new_booking->session_id, error))
+    return NULL;
+
   req->status = 201;
   return parla_booking_to_json (booking);
+}
+
+/* Session events */
+
+/**
+ * parla_events_booking:
+ * @type: "booking.created", "booking.cancelled", ...
+ *
+ * Pushes {"type": @type, "booking": {...}} to the booking's learner and
+ * teacher once the transaction commits.
+ */
+void
+parla_events_booking (ParlaRequest *req,
+                      const char   *type,
+                      ParlaBooking *booking)
+{
+  const char *users[] = { parla_booking_get_learner_id (booking), parla_booking_get_teacher_id (booking), NULL };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = parla_booking_to_json (booking);
+
+  json_builder_begin_object (builder);
+  parla_json_add_node (builder, "booking", node);
+  json_builder_end_object (builder);
+
+  parla_request_add_event (req, parla_hub_event_new (type, json_builder_get_root (builder), users));
+}
+
+/**
+ * parla_events_seats:
+ *
+ * Pushes the seats left in a session, as this transaction leaves them, to
+ * everyone connected: {"type":"session.seats","session_id","seats_left",
+ * "capacity"}. Several changes in one request push the last count only.
+ */
+gboolean
+parla_events_seats (ParlaRequest  *req,
+                    const char    *session_id,
+                    GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  ParlaHubEvent *event;
+  gint64 capacity, taken;
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT capacity, seats_taken, status FROM sessions WHERE id = $1",
+                         PARLA_DB_TEXT, session_id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+  if (!parla_db_rows_next (rows))
+    return parla_db_rows_get_error (rows, error);
+
+  capacity = parla_db_rows_get_int (rows, 0);
+  taken = parla_db_rows_get_int (rows, 1);
+
+  json_builder_begin_object (builder);
+  parla_json_add_string (builder, "session_id", session_id);
+  parla_json_add_int (builder, "seats_left", MAX (0, capacity - taken));
+  parla_json_add_int (builder, "capacity", capacity);
+  parla_json_add_string (builder, "status", parla_db_rows_get_text (rows, 2));
+  json_builder_end_object (builder);
+
+  event = parla_hub_event_new ("session.seats", json_builder_get_root (builder), NULL);
+  event->key = g_strconcat ("seats:", session_id, NULL);
+  parla_request_add_event (req, event);
+
+  return TRUE;
+}
+
+/**
+ * parla_session_dup_learner_ids:
+ *
+ * Returns: (transfer full): the learners holding a live seat
+ */
+GStrv
+parla_session_dup_learner_ids (ParlaRequest  *req,
+                               const char    *session_id,
+                               GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT learner_id FROM bookings WHERE session_id = $1 AND kind = 'session' "
+                         "AND status IN ('confirmed', 'pending')",
+                         PARLA_DB_TEXT, session_id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return NULL;
+
+  while (parla_db_rows_next (rows))
+    g_strv_builder_add (ids, parla_db_rows_get_text (rows, 0));
+  if (!parla_db_rows_get_error (rows, error))
+    return NULL;
+
+  return g_strv_builder_end (ids);
 }

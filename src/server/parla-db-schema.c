@@ -181,7 +181,56 @@ static const char migration_1[] =
   ");"
   "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at);";
 
+/* Realtime: chat with per-room sequence numbers, receipts, and the
+ * session notices already sent. */
+static const char migration_2[] =
+  /* The last sequence number of each room; bumping it in the inserting
+   * transaction numbers a room's messages in commit order. */
+  "CREATE TABLE chat_rooms ("
+  "  room TEXT PRIMARY KEY,"
+  "  last_seq INTEGER NOT NULL"
+  ");"
+
+  /* recipient_id: a private message, seen by its sender and recipient
+   * only. client_id: the sender's id for it, unique per sender and room,
+   * so that a message sent twice is stored once. */
+  "CREATE TABLE chat_messages ("
+  "  room TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  client_id TEXT NOT NULL,"
+  "  sender_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  recipient_id TEXT REFERENCES users (id) ON DELETE CASCADE,"
+  "  type TEXT NOT NULL,"
+  "  text TEXT NOT NULL,"
+  "  language TEXT,"
+  "  sent_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (room, seq)"
+  ");"
+  "CREATE UNIQUE INDEX chat_messages_client ON chat_messages (room, sender_id, client_id);"
+
+  /* How far each member of a room has received and read. */
+  "CREATE TABLE chat_receipts ("
+  "  room TEXT NOT NULL,"
+  "  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  delivered_seq INTEGER NOT NULL DEFAULT 0,"
+  "  read_seq INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (room, user_id)"
+  ");"
+
+  /* "session.starting" and friends, sent once per room: whoever inserts
+   * the row sends the event. */
+  "CREATE TABLE realtime_notices ("
+  "  room TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  sent_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (room, kind)"
+  ");"
+  "CREATE INDEX bookings_start ON bookings (kind, status, start_at);";
+
 const ParlaMigration parla_db_migrations[] = {
   { 1, "accounts, teachers, availability, offerings, sessions, bookings", migration_1 },
+  { 2, "chat messages, receipts, realtime notices", migration_2 },
   { 0, NULL, NULL },
 };

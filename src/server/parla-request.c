@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "parla-hub.h"
 #include "parla-server-private.h"
 
 #define DEFAULT_PAGE_LIMIT 20
@@ -218,6 +219,38 @@ parla_like_pattern (const char *text)
   g_string_append_c (pattern, '%');
 
   return g_string_free (pattern, FALSE);
+}
+
+/**
+ * parla_request_add_event:
+ * @event: (transfer full): what to push once the transaction committed
+ *
+ * Events are dropped with the request when it fails or rolls back. An
+ * event with a key replaces an earlier one with the same key, so that a
+ * request moving one session's seats twice pushes only the final count.
+ */
+void
+parla_request_add_event (ParlaRequest  *req,
+                         ParlaHubEvent *event)
+{
+  if (req->events == NULL)
+    req->events = g_ptr_array_new_with_free_func ((GDestroyNotify) parla_hub_event_free);
+
+  if (event->key != NULL)
+    {
+      for (guint i = 0; i < req->events->len; i++)
+        {
+          ParlaHubEvent *other = g_ptr_array_index (req->events, i);
+
+          if (g_strcmp0 (other->key, event->key) == 0)
+            {
+              g_ptr_array_remove_index (req->events, i);
+              break;
+            }
+        }
+    }
+
+  g_ptr_array_add (req->events, event);
 }
 
 #define MAX_WORDS 256

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "parla-hub.h"
 #include "parla-server-private.h"
 
 static const char * const registrable_roles[] = { "student", "teacher", NULL };
@@ -225,6 +226,9 @@ handle_logout (ParlaRequest  *req,
                      PARLA_DB_INT, req->now,
                      PARLA_DB_END) < 0)
     return NULL;
+
+  /* Sockets signed in with this token close at once. */
+  parla_request_add_event (req, parla_hub_event_new_revoke (req->token_hash));
 
   req->status = 204;
   return NULL;

@@ -283,6 +283,8 @@ answer (ParlaRequest        *req,
   if (booking == NULL)
     return NULL;
 
+  parla_events_booking (req, status == PARLA_BOOKING_CONFIRMED ? "booking.accepted" : "booking.rejected",
+                        booking);
   return parla_booking_to_json (booking);
 }
 
@@ -366,6 +368,7 @@ handle_reschedule (ParlaRequest  *req,
   if (booking == NULL)
     return NULL;
 
+  parla_events_booking (req, "booking.rescheduled", booking);
   return parla_booking_to_json (booking);
 }
 

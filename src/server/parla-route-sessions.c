@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "parla-hub.h"
 #include "parla-server-private.h"
 
 #define MAX_SESSION_MINUTES 1440
@@ -620,14 +621,43 @@ move_all_seats (ParlaRequest  *req,
   return TRUE;
 }
 
+/* {"type": @type, "session_id", "start", "end"} to the host and the
+ * learners who held a seat before the change. */
+static void
+add_session_event (ParlaRequest       *req,
+                   const char         *type,
+                   ParlaSession       *session,
+                   const char * const *learner_ids)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GStrvBuilder) users = g_strv_builder_new ();
+  g_auto(GStrv) user_ids = NULL;
+
+  g_strv_builder_addv (users, (const char **) learner_ids);
+  g_strv_builder_add (users, parla_session_get_host_id (session));
+  user_ids = g_strv_builder_end (users);
+
+  json_builder_begin_object (builder);
+  parla_json_add_string (builder, "session_id", parla_session_get_id (session));
+  parla_json_add_string (builder, "title", parla_session_get_title (session));
+  parla_json_add_instant (builder, "start", parla_session_get_start (session));
+  parla_json_add_instant (builder, "end", parla_session_get_end (session));
+  json_builder_end_object (builder);
+
+  parla_request_add_event (req, parla_hub_event_new (type, json_builder_get_root (builder),
+                                                     (const char * const *) user_ids));
+}
+
 static JsonNode *
 handle_update (ParlaRequest  *req,
                GError       **error)
 {
   const char *id = parla_request_param (req, 0);
   g_autoptr(ParlaSession) session = NULL;
+  g_auto(GStrv) learner_ids = NULL;
   gint64 old_start, old_end, seats_taken;
-  gboolean moved;
+  int old_capacity;
+  gboolean moved = FALSE;
 
   session = parla_session_load (req, id, error);
   if (session == NULL)
@@ -653,7 +683,12 @@ handle_update (ParlaRequest  *req,
 
   old_start = parla_session_get_start (session);
   old_end = parla_session_get_end (session);
+  old_capacity = parla_session_get_capacity (session);
   seats_taken = parla_session_get_capacity (session) - parla_session_get_seats_left (session);
+
+  learner_ids = parla_session_dup_learner_ids (req, id, error);
+  if (learner_ids == NULL)
+    return NULL;
 
   if (!parla_session_apply_json (session, req->json, error))
     return NULL;
@@ -701,6 +736,16 @@ handle_update (ParlaRequest  *req,
   g_clear_object (&session);
   session = parla_session_load (req, id, error);
   if (session == NULL)
+    return NULL;
+
+  if (parla_session_get_status (session) == PARLA_SESSION_STATUS_CANCELLED)
+    add_session_event (req, "session.cancelled", session, (const char * const *) learner_ids);
+  else if (moved)
+    add_session_event (req, "session.rescheduled", session, (const char * const *) learner_ids);
+
+  if ((parla_session_get_status (session) == PARLA_SESSION_STATUS_CANCELLED ||
+       parla_session_get_capacity (session) != old_capacity) &&
+      !parla_events_seats (req, id, error))
     return NULL;
 
   return parla_session_to_json (session);

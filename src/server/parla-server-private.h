@@ -12,6 +12,7 @@
 G_BEGIN_DECLS
 
 typedef struct _ParlaRequest ParlaRequest;
+typedef struct _ParlaHubEvent ParlaHubEvent;
 
 /* A handler runs on a worker thread with its own database connection. It
  * returns the response body (or NULL for 204) and may set req->status;
@@ -29,6 +30,7 @@ typedef enum
   PARLA_ROUTE_BODY        = 1 << 4,  /* a JSON object body is required */
   PARLA_ROUTE_BODY_OPT    = 1 << 5,  /* an empty body or a JSON object */
   PARLA_ROUTE_IDEMPOTENT  = 1 << 6,  /* honours Idempotency-Key */
+  PARLA_ROUTE_WEBSOCKET   = 1 << 7,  /* upgrades to the hub once the handler succeeded */
 } ParlaRouteFlags;
 
 typedef struct
@@ -71,6 +73,9 @@ struct _ParlaRequest
   JsonNode          *response;
   GError            *error;
   gboolean           replayed;
+
+  /* owned: ParlaHubEvent to push once the transaction committed */
+  GPtrArray         *events;
 };
 
 /* parla-request.c */
@@ -114,6 +119,8 @@ JsonNode   *parla_request_list_response   (GPtrArray     *items,   /* of JsonNod
                                            gint64         limit);
 char       *parla_like_pattern            (const char    *text);
 char      **parla_search_words            (const char    *text);
+void        parla_request_add_event       (ParlaRequest  *req,
+                                           ParlaHubEvent *event);   /* (transfer full) */
 
 /* parla-auth.c */
 char       *parla_auth_hash_password      (const ParlaServerConfig *config,
@@ -143,6 +150,25 @@ void        parla_login_limiter_failed    (ParlaLoginLimiter *limiter,
                                            const char    *address,
                                            gint64         now);
 ParlaLoginLimiter *_parla_server_get_login_limiter (ParlaServer *self);
+
+/* parla-server.c: work for the hub, on a worker thread with a database
+ * connection of the pool, like a request's handler. @now is the server
+ * clock. */
+typedef gpointer (*ParlaDbWork) (ParlaDb   *db,
+                                 gint64     now,
+                                 gpointer   data,
+                                 GError   **error);
+void        _parla_server_run_async       (ParlaServer         *self,
+                                           ParlaDbWork          work,
+                                           gpointer             data,
+                                           GDestroyNotify       data_free,
+                                           GDestroyNotify       result_free,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gpointer    _parla_server_run_finish      (ParlaServer         *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
 
 /* parla-bookings.c: the rules every booking path shares */
 gboolean    parla_teacher_lock            (ParlaRequest  *req,
@@ -222,6 +248,17 @@ gboolean    parla_offering_refresh_prices (ParlaRequest  *req,
                                            const char    *teacher_id,
                                            GError       **error);
 
+/* parla-bookings.c: session events, published after the commit */
+void        parla_events_booking          (ParlaRequest  *req,
+                                           const char    *type,
+                                           ParlaBooking  *booking);
+gboolean    parla_events_seats            (ParlaRequest  *req,
+                                           const char    *session_id,
+                                           GError       **error);
+GStrv       parla_session_dup_learner_ids (ParlaRequest  *req,
+                                           const char    *session_id,
+                                           GError       **error);
+
 /* The route tables of each resource, terminated by { NULL }. */
 extern const ParlaRoute parla_auth_routes[];
 extern const ParlaRoute parla_teacher_routes[];
@@ -230,6 +267,7 @@ extern const ParlaRoute parla_offering_routes[];
 extern const ParlaRoute parla_session_routes[];
 extern const ParlaRoute parla_booking_routes[];
 extern const ParlaRoute parla_meta_routes[];
+extern const ParlaRoute parla_realtime_routes[];
 
 /* parla-demo.c */
 gboolean    parla_demo_seed               (ParlaDb       *db,

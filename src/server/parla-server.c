@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <libsoup/soup.h>
 
+#include "parla-hub.h"
 #include "parla-server-private.h"
 
 #define IDEMPOTENCY_KEY_MAX 255
@@ -36,6 +37,7 @@ struct _ParlaServer
   GHashTable        *in_flight;      /* "authorization\nkey" -> NULL */
   ParlaLoginLimiter *limiter;
   GMainContext      *context;
+  ParlaHub          *hub;
 
   /* guarded by db_mutex */
   GMutex             db_mutex;
@@ -58,6 +60,11 @@ typedef struct
   char              *in_flight_key;
   gulong             finished_id;
   gboolean           finished;
+
+  /* or work for the hub */
+  GTask             *task;         /* owned */
+  ParlaDbWork        work;
+  GDestroyNotify     result_free;
 } Job;
 
 static const ParlaRoute *route_tables[] = {
@@ -68,6 +75,7 @@ static const ParlaRoute *route_tables[] = {
   parla_session_routes,
   parla_booking_routes,
   parla_meta_routes,
+  parla_realtime_routes,
 };
 
 /* Config */
@@ -89,6 +97,14 @@ parla_server_config_new (void)
   config->login_burst_seconds = 300;
   config->pwhash_memlimit = 19 * 1024 * 1024;
   config->pwhash_opslimit = 2;
+  config->ws_max_message_bytes = 64 * 1024;
+  config->ws_messages_per_second = 20;
+  config->ws_message_burst = 40;
+  config->ws_max_connections_per_user = 8;
+  config->ws_ping_interval_seconds = 20;
+  config->ws_idle_timeout_seconds = 60;
+  config->ws_token_check_seconds = 2;
+  config->ws_session_scan_seconds = 60;
   config->policy = parla_policy_new_default ();
 
   return config;
@@ -138,13 +154,16 @@ parla_request_free (ParlaRequest *req)
   g_free (req->token_hash);
   g_clear_pointer (&req->response, json_node_unref);
   g_clear_error (&req->error);
+  g_clear_pointer (&req->events, g_ptr_array_unref);
   g_free (req);
 }
 
 static void
 job_free (Job *job)
 {
-  g_clear_signal_handler (&job->finished_id, job->msg);
+  if (job->msg != NULL)
+    g_clear_signal_handler (&job->finished_id, job->msg);
+  g_clear_object (&job->task);
   g_clear_object (&job->msg);
   g_clear_pointer (&job->req, parla_request_free);
   g_free (job->in_flight_key);
@@ -500,11 +519,28 @@ complete_job (gpointer data)
   if (job->in_flight_key != NULL)
     g_hash_table_remove (self->in_flight, job->in_flight_key);
 
+  /* Committed: push what the handler collected, even when the client
+   * went away meanwhile. A failed request rolled back and pushes nothing. */
+  if (req->error == NULL && req->events != NULL && self->hub != NULL)
+    parla_hub_publish_events (self->hub, req->events);
+
   if (!job->finished)
     {
       if (req->error != NULL)
         {
           set_error_response (job->msg, req->error, req->status);
+        }
+      else if (req->route->flags & PARLA_ROUTE_WEBSOCKET)
+        {
+          ParlaHubIdentity identity = {
+            req->user_id, req->user_name, req->user_role, req->token_hash,
+            req->response != NULL ? json_object_get_member (json_node_get_object (req->response), "contacts") : NULL,
+          };
+
+          if (self->hub != NULL)
+            parla_hub_upgrade (self->hub, job->msg, &identity);
+          else
+            reply_error (job->msg, PARLA_ERROR_UNAVAILABLE, NULL, "The server is shutting down");
         }
       else if (req->response != NULL)
         {
@@ -531,6 +567,36 @@ complete_job (gpointer data)
 }
 
 static void
+run_work (ParlaServer *self,
+          Job         *job)
+{
+  GError *error = NULL;
+  gpointer result = NULL;
+  ParlaDb *db;
+
+  if (!g_task_return_error_if_cancelled (job->task))
+    {
+      db = acquire_db (self, &error);
+      if (db != NULL)
+        {
+          result = job->work (db, parla_server_now (self), g_task_get_task_data (job->task), &error);
+          release_db (self, db);
+        }
+
+      if (error != NULL)
+        {
+          if (result != NULL && job->result_free != NULL)
+            job->result_free (result);
+          g_task_return_error (job->task, error);
+        }
+      else
+        g_task_return_pointer (job->task, result, job->result_free);
+    }
+
+  job_free (job);
+}
+
+static void
 worker_func (gpointer data,
              gpointer user_data)
 {
@@ -538,6 +604,12 @@ worker_func (gpointer data,
   ParlaServer *self = user_data;
   ParlaRequest *req = job->req;
   g_autoptr(GError) error = NULL;
+
+  if (job->task != NULL)
+    {
+      run_work (self, job);
+      return;
+    }
 
   req->db = acquire_db (self, &error);
   if (req->db != NULL)
@@ -579,6 +651,33 @@ content_type_is_json (SoupServerMessage *msg)
 
   type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), &params);
   return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
+}
+
+static int
+default_port (const char *scheme)
+{
+  return g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0 ? 443 : 80;
+}
+
+/* The Origin a browser sends equals the server's own (scheme, host and
+ * port of the request, which libsoup takes from its Host header). */
+static gboolean
+same_origin (SoupServerMessage *msg,
+             const char        *origin)
+{
+  GUri *own = soup_server_message_get_uri (msg);
+  g_autoptr(GUri) theirs = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+  int own_port, their_port;
+
+  if (own == NULL || theirs == NULL || g_uri_get_host (theirs) == NULL || g_uri_get_host (own) == NULL)
+    return FALSE;
+
+  own_port = g_uri_get_port (own) > 0 ? g_uri_get_port (own) : default_port (g_uri_get_scheme (own));
+  their_port = g_uri_get_port (theirs) > 0 ? g_uri_get_port (theirs) : default_port (g_uri_get_scheme (theirs));
+
+  return g_ascii_strcasecmp (g_uri_get_scheme (own), g_uri_get_scheme (theirs)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (own), g_uri_get_host (theirs)) == 0 &&
+         own_port == their_port;
 }
 
 static gboolean
@@ -634,6 +733,17 @@ on_request_cb (SoupServer        *soup,
       return;
     }
 
+  if (route->flags & PARLA_ROUTE_WEBSOCKET)
+    {
+      const char *origin = soup_message_headers_get_one (headers, "Origin");
+
+      if (origin != NULL && !same_origin (msg, origin))
+        {
+          reply_error (msg, PARLA_ERROR_FORBIDDEN, NULL, "WebSockets may be opened from this server's own origin only");
+          return;
+        }
+    }
+
   body = soup_server_message_get_request_body (msg);
   if ((route->flags & (PARLA_ROUTE_BODY | PARLA_ROUTE_BODY_OPT)) && body->length > 0 &&
       !content_type_is_json (msg))
@@ -669,6 +779,11 @@ on_request_cb (SoupServer        *soup,
   if (body->length > 0)
     req->body = soup_message_body_flatten (body);
   req->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  /* Browsers cannot set headers on a WebSocket: they send the token in the
+   * query instead. */
+  if (req->authorization == NULL && (route->flags & PARLA_ROUTE_WEBSOCKET) &&
+      parla_request_query (req, "access_token") != NULL)
+    req->authorization = g_strconcat ("Bearer ", parla_request_query (req, "access_token"), NULL);
   req->remote_address = g_strdup (soup_server_message_get_remote_host (msg));
 
   job = g_new0 (Job, 1);
@@ -871,6 +986,7 @@ parla_server_new (const ParlaServerConfig  *config,
                   GError                  **error)
 {
   g_autoptr(ParlaServer) self = NULL;
+  g_autoptr(ParlaHubBackplane) backplane = NULL;
   ParlaDb *db;
 
   g_return_val_if_fail (config != NULL, NULL);
@@ -896,6 +1012,9 @@ parla_server_new (const ParlaServerConfig  *config,
   self->pool = g_thread_pool_new (worker_func, self, MAX (1, config->worker_threads), FALSE, error);
   if (self->pool == NULL)
     return NULL;
+
+  backplane = parla_hub_backplane_new_local ();
+  self->hub = parla_hub_new (self, self->config, backplane);
 
   self->soup = soup_server_new ("server-header", "parla-server/" PACKAGE_VERSION, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), NULL);
@@ -990,6 +1109,10 @@ parla_server_shutdown (ParlaServer *self)
     return;
   self->shut_down = TRUE;
 
+  /* WebSockets are no longer the SoupServer's: the hub closes them. */
+  if (self->hub != NULL)
+    parla_hub_shutdown (self->hub);
+
   if (self->service != NULL)
     {
       g_socket_service_stop (self->service);
@@ -1009,6 +1132,7 @@ parla_server_shutdown (ParlaServer *self)
     }
 
   g_clear_object (&self->soup);
+  g_clear_object (&self->hub);
   close_dbs (self);
 }
 
@@ -1065,4 +1189,57 @@ ParlaLoginLimiter *
 _parla_server_get_login_limiter (ParlaServer *self)
 {
   return self->limiter;
+}
+
+/**
+ * _parla_server_run_async:
+ * @work: runs on a worker thread with a database connection
+ * @data: (transfer full): passed to @work, freed with @data_free
+ * @result_free: frees what @work returns
+ *
+ * Runs @work on the request workers, so the hub never blocks the main
+ * context on the database. @callback runs on the main context of the
+ * caller.
+ */
+void
+_parla_server_run_async (ParlaServer         *self,
+                         ParlaDbWork          work,
+                         gpointer             data,
+                         GDestroyNotify       data_free,
+                         GDestroyNotify       result_free,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (PARLA_IS_SERVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _parla_server_run_async);
+  g_task_set_task_data (task, data, data_free);
+
+  if (self->pool == NULL)
+    {
+      g_task_return_new_error (task, PARLA_ERROR, PARLA_ERROR_UNAVAILABLE, "The server is shutting down");
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->server = g_object_ref (self);
+  job->task = g_steal_pointer (&task);
+  job->work = work;
+  job->result_free = result_free;
+  g_thread_pool_push (self->pool, job, NULL);
+}
+
+gpointer
+_parla_server_run_finish (ParlaServer   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -28,6 +28,14 @@ typedef struct
   int          login_burst_seconds;     /* 300 */
   gsize        pwhash_memlimit;         /* Argon2id memory, bytes: 19 MiB */
   guint64      pwhash_opslimit;         /* Argon2id passes: 2 */
+  int          ws_max_message_bytes;    /* one WebSocket message, all fragments: 64 KiB */
+  int          ws_messages_per_second;  /* per connection, refill rate: 20 */
+  int          ws_message_burst;        /* per connection, bucket size: 40 */
+  int          ws_max_connections_per_user;  /* 8 */
+  int          ws_ping_interval_seconds;     /* 20 */
+  int          ws_idle_timeout_seconds;      /* nothing received for this long closes: 60 */
+  int          ws_token_check_seconds;       /* revoked or expired tokens close sockets within: 2 */
+  int          ws_session_scan_seconds;      /* session.starting/started/ended scan: 60 */
   gboolean     demo;
   ParlaPolicy *policy;
 } ParlaServerConfig;

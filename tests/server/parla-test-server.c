@@ -409,3 +409,309 @@ pt_instant (gint64 instant)
 {
   return parla_time_format_rfc3339 (instant);
 }
+
+/* WebSocket clients */
+
+static void
+on_ws_message_cb (SoupWebsocketConnection *conn,
+                  int                      type,
+                  GBytes                  *message,
+                  PtWs                    *ws)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  if (!json_parser_load_from_data (parser, data, length, NULL))
+    g_error ("The server sent something that is not JSON: %.*s", (int) length, data);
+  g_queue_push_tail (&ws->messages, json_node_ref (json_parser_get_root (parser)));
+}
+
+static void
+on_ws_closed_cb (SoupWebsocketConnection *conn,
+                 PtWs                    *ws)
+{
+  ws->closed = TRUE;
+  ws->close_code = soup_websocket_connection_get_close_code (conn);
+  ws->close_data = g_strdup (soup_websocket_connection_get_close_data (conn));
+}
+
+typedef struct
+{
+  gboolean                 done;
+  SoupWebsocketConnection *conn;
+  GError                  *error;
+} Connecting;
+
+static void
+on_connected_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Connecting *connecting = user_data;
+
+  connecting->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &connecting->error);
+  connecting->done = TRUE;
+}
+
+PtWs *
+pt_ws_try_connect (PtServer   *server,
+                   const char *token,
+                   const char *query,
+                   const char *origin,
+                   guint      *out_status)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+  Connecting connecting = { FALSE, NULL, NULL };
+  PtWs *ws;
+
+  url = g_strconcat (server->base_url, "api/v1/ws", query ? "?" : "", query ? query : "", NULL);
+  msg = soup_message_new ("GET", url);
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+
+  ws = g_new0 (PtWs, 1);
+  ws->session = soup_session_new ();
+  soup_session_websocket_connect_async (ws->session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_connected_cb, &connecting);
+  while (!connecting.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (out_status != NULL)
+    *out_status = soup_message_get_status (msg);
+
+  if (connecting.conn == NULL)
+    {
+      g_clear_error (&connecting.error);
+      pt_ws_free (ws);
+      return NULL;
+    }
+
+  ws->conn = connecting.conn;
+  g_signal_connect (ws->conn, "message", G_CALLBACK (on_ws_message_cb), ws);
+  g_signal_connect (ws->conn, "closed", G_CALLBACK (on_ws_closed_cb), ws);
+  if (soup_websocket_connection_get_state (ws->conn) == SOUP_WEBSOCKET_STATE_CLOSED)
+    on_ws_closed_cb (ws->conn, ws);
+
+  return ws;
+}
+
+PtWs *
+pt_ws_connect (PtServer   *server,
+               const char *token)
+{
+  guint status = 0;
+  PtWs *ws = pt_ws_try_connect (server, token, NULL, NULL, &status);
+  g_autoptr(JsonNode) welcome = NULL;
+
+  if (ws == NULL)
+    g_error ("WebSocket refused with HTTP %u", status);
+
+  welcome = pt_ws_wait (ws, "welcome", 10000);
+  ws->user_id = g_strdup (pt_node_str (welcome, "user.id"));
+
+  return ws;
+}
+
+void
+pt_ws_send (PtWs       *ws,
+            const char *text)
+{
+  g_assert_nonnull (ws->conn);
+  g_assert_cmpint (soup_websocket_connection_get_state (ws->conn), ==, SOUP_WEBSOCKET_STATE_OPEN);
+
+  soup_websocket_connection_send_text (ws->conn, text);
+}
+
+void
+pt_ws_sendf (PtWs       *ws,
+             const char *format,
+             ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  pt_ws_send (ws, text);
+}
+
+static gboolean
+on_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+matches (JsonNode   *node,
+         const char *type,
+         const char *path,
+         const char *value)
+{
+  if (type != NULL && g_strcmp0 (pt_node_str (node, "type"), type) != 0)
+    return FALSE;
+  if (path != NULL && g_strcmp0 (pt_node_str (node, path), value) != 0)
+    return FALSE;
+  return TRUE;
+}
+
+JsonNode *
+pt_ws_wait_for (PtWs       *ws,
+                const char *type,
+                const char *path,
+                const char *value,
+                guint       timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  GSource *timeout = g_timeout_source_new (timeout_ms);
+
+  g_source_set_callback (timeout, on_timeout_cb, &timed_out, NULL);
+  g_source_attach (timeout, NULL);
+
+  for (;;)
+    {
+      for (GList *l = ws->messages.head; l != NULL; l = l->next)
+        {
+          if (matches (l->data, type, path, value))
+            {
+              JsonNode *node = l->data;
+
+              g_queue_delete_link (&ws->messages, l);
+              g_source_destroy (timeout);
+              g_source_unref (timeout);
+              return node;
+            }
+        }
+
+      if (timed_out)
+        {
+          GString *queued = g_string_new (NULL);
+
+          for (GList *l = ws->messages.head; l != NULL; l = l->next)
+            {
+              g_autofree char *text = json_to_string (l->data, FALSE);
+              g_string_append_printf (queued, "\n  %s", text);
+            }
+          g_error ("No “%s” message (%s = %s) within %u ms; queued:%s", type ? type : "(any)",
+                   path ? path : "-", value ? value : "-", timeout_ms, queued->str);
+        }
+
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+JsonNode *
+pt_ws_wait (PtWs       *ws,
+            const char *type,
+            guint       timeout_ms)
+{
+  return pt_ws_wait_for (ws, type, NULL, NULL, timeout_ms);
+}
+
+guint
+pt_ws_count (PtWs       *ws,
+             const char *type)
+{
+  guint n = 0;
+
+  for (GList *l = ws->messages.head; l != NULL; l = l->next)
+    if (matches (l->data, type, NULL, NULL))
+      n++;
+
+  return n;
+}
+
+void
+pt_ws_spin (guint ms)
+{
+  gboolean timed_out = FALSE;
+  GSource *timeout = g_timeout_source_new (ms);
+
+  g_source_set_callback (timeout, on_timeout_cb, &timed_out, NULL);
+  g_source_attach (timeout, NULL);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_unref (timeout);
+}
+
+gushort
+pt_ws_wait_closed (PtWs  *ws,
+                   guint  timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  GSource *timeout = g_timeout_source_new (timeout_ms);
+
+  g_source_set_callback (timeout, on_timeout_cb, &timed_out, NULL);
+  g_source_attach (timeout, NULL);
+
+  while (!ws->closed && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+
+  if (!ws->closed)
+    g_error ("The server did not close the WebSocket within %u ms", timeout_ms);
+
+  return ws->close_code;
+}
+
+void
+pt_ws_free (PtWs *ws)
+{
+  if (ws == NULL)
+    return;
+
+  if (ws->conn != NULL)
+    {
+      if (soup_websocket_connection_get_state (ws->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        {
+          soup_websocket_connection_close (ws->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+          pt_ws_wait_closed (ws, 10000);
+        }
+      else if (!ws->closed)
+        pt_ws_wait_closed (ws, 10000);
+      g_signal_handlers_disconnect_by_data (ws->conn, ws);
+      g_clear_object (&ws->conn);
+    }
+
+  g_queue_clear_full (&ws->messages, (GDestroyNotify) json_node_unref);
+  g_clear_object (&ws->session);
+  g_free (ws->close_data);
+  g_free (ws->user_id);
+  g_free (ws);
+}
+
+const char *
+pt_node_str (JsonNode   *node,
+             const char *path)
+{
+  JsonNode *member = pt_json_get (node, path);
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+gint64
+pt_node_int (JsonNode   *node,
+             const char *path)
+{
+  JsonNode *member = pt_json_get (node, path);
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
+    {
+      g_autofree char *text = json_to_string (node, FALSE);
+      g_error ("%s is not an integer in %s", path, text);
+    }
+  return json_node_get_int (member);
+}

@@ -94,6 +94,62 @@ char       *pt_register           (PtServer     *server,
                                    char        **out_id);
 char       *pt_instant            (gint64        instant);
 
+/* WebSocket clients on the test thread's default main context: received
+ * messages queue up as JsonNode until a test takes them. */
+typedef struct
+{
+  SoupSession             *session;
+  SoupWebsocketConnection *conn;
+  GQueue                   messages;     /* JsonNode, oldest first */
+  gboolean                 closed;
+  gushort                  close_code;
+  char                    *close_data;
+  char                    *user_id;      /* from the welcome */
+} PtWs;
+
+/* Connects to /api/v1/ws with @token as Authorization (if not NULL) and
+ * @query appended (e.g. "access_token=..."), @origin as Origin. Returns
+ * NULL when the server refused the upgrade, with its status in
+ * @out_status. */
+PtWs       *pt_ws_try_connect     (PtServer     *server,
+                                   const char   *token,
+                                   const char   *query,
+                                   const char   *origin,
+                                   guint        *out_status);
+/* Connects and waits for the welcome. */
+PtWs       *pt_ws_connect         (PtServer     *server,
+                                   const char   *token);
+void        pt_ws_send            (PtWs         *ws,
+                                   const char   *text);
+void        pt_ws_sendf           (PtWs         *ws,
+                                   const char   *format,
+                                   ...) G_GNUC_PRINTF (2, 3);
+/* Takes the first queued message of @type (any type when NULL), running
+ * the main context until one arrives; fails the test after @timeout_ms. */
+JsonNode   *pt_ws_wait            (PtWs         *ws,
+                                   const char   *type,
+                                   guint         timeout_ms);
+/* The same, for a message whose member at @path equals @value. */
+JsonNode   *pt_ws_wait_for        (PtWs         *ws,
+                                   const char   *type,
+                                   const char   *path,
+                                   const char   *value,
+                                   guint         timeout_ms);
+guint       pt_ws_count           (PtWs         *ws,
+                                   const char   *type);
+/* Runs the main context for @ms. */
+void        pt_ws_spin            (guint         ms);
+/* Waits until the server closed the connection; returns the close code. */
+gushort     pt_ws_wait_closed     (PtWs         *ws,
+                                   guint         timeout_ms);
+void        pt_ws_free            (PtWs         *ws);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtWs, pt_ws_free)
+
+const char *pt_node_str           (JsonNode     *node,
+                                   const char   *path);
+gint64      pt_node_int           (JsonNode     *node,
+                                   const char   *path);
+
 #define pt_assert_status(resp, expected) \
   G_STMT_START { \
     if ((resp)->status != (guint) (expected)) \
