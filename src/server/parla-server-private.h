@@ -73,6 +73,7 @@ struct _ParlaRequest
   JsonNode          *response;
   GError            *error;
   gboolean           replayed;
+  gboolean           queued_write;     /* for the writer thread's batch */
 
   /* owned: ParlaHubEvent to push once the transaction committed */
   GPtrArray         *events;

@@ -33,6 +33,8 @@ struct _ParlaServer
   SoupServer        *soup;
   GSocketService    *service;
   GThreadPool       *pool;
+  GThread           *writer;
+  GAsyncQueue       *write_queue;    /* of Job, ended by the stop sentinel */
   GAsyncQueue       *idle_dbs;
   GHashTable        *in_flight;      /* "authorization\nkey" -> NULL */
   ParlaLoginLimiter *limiter;
@@ -60,6 +62,8 @@ typedef struct
   char              *in_flight_key;
   gulong             finished_id;
   gboolean           finished;
+
+  GError            *write_error;  /* set by the writer */
 
   /* or work for the hub */
   GTask             *task;         /* owned */
@@ -414,6 +418,47 @@ delay_for_tests (ParlaServer *self)
     g_usleep (delay * 1000);
 }
 
+/* Runs a write request inside the writer's open transaction, as one
+ * savepoint: on failure its changes are rolled back and the batch goes on. */
+static gboolean
+run_write (ParlaServer   *self,
+           ParlaRequest  *req,
+           GError       **error)
+{
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (parla_db_exec (req->db, error, "SAVEPOINT parla_request", PARLA_DB_END) < 0)
+    return FALSE;
+
+  if (req->idempotency_key != NULL && req->user_id != NULL &&
+      (req->route->flags & PARLA_ROUTE_IDEMPOTENT))
+    {
+      hash = request_hash (req);
+      if (idempotency_lookup (req, hash, &local_error))
+        goto release;
+      if (local_error != NULL)
+        goto fail;
+    }
+
+  req->response = req->route->handler (req, &local_error);
+  if (local_error != NULL)
+    goto fail;
+
+  if (hash != NULL && !idempotency_store (req, hash, &local_error))
+    goto fail;
+
+release:
+  return parla_db_exec (req->db, error, "RELEASE SAVEPOINT parla_request", PARLA_DB_END) >= 0;
+
+fail:
+  g_clear_pointer (&req->response, json_node_unref);
+  parla_db_exec (req->db, NULL, "ROLLBACK TO SAVEPOINT parla_request", PARLA_DB_END);
+  parla_db_exec (req->db, NULL, "RELEASE SAVEPOINT parla_request", PARLA_DB_END);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 static gboolean
 run_handler (ParlaServer   *self,
              ParlaRequest  *req,
@@ -459,44 +504,10 @@ run_handler (ParlaServer   *self,
 
   if (route->flags & PARLA_ROUTE_WRITE)
     {
-      if (!parla_db_begin_write (req->db, error))
-        return FALSE;
-
-      if (req->idempotency_key != NULL && req->user_id != NULL &&
-          (route->flags & PARLA_ROUTE_IDEMPOTENT))
-        {
-          g_autoptr(GError) local_error = NULL;
-
-          hash = request_hash (req);
-          if (idempotency_lookup (req, hash, &local_error))
-            {
-              parla_db_rollback (req->db);
-              return TRUE;
-            }
-          if (local_error != NULL)
-            {
-              parla_db_rollback (req->db);
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-        }
-
+      /* The writer thread runs it, in a batch that commits together. */
       delay_for_tests (self);
-
-      req->response = route->handler (req, error);
-      if (req->response == NULL && error != NULL && *error != NULL)
-        {
-          parla_db_rollback (req->db);
-          return FALSE;
-        }
-
-      if (hash != NULL && !idempotency_store (req, hash, error))
-        {
-          parla_db_rollback (req->db);
-          return FALSE;
-        }
-
-      return parla_db_commit (req->db, error);
+      req->queued_write = TRUE;
+      return TRUE;
     }
 
   if (!parla_db_begin_read (req->db, error))
@@ -596,6 +607,28 @@ run_work (ParlaServer *self,
   job_free (job);
 }
 
+/* Hands the outcome of a request to the main context. */
+static void
+finish_job (ParlaServer *self,
+            Job         *job,
+            GError      *error)
+{
+  ParlaRequest *req = job->req;
+
+  if (error != NULL)
+    {
+      if (error->domain != PARLA_ERROR || error->code == PARLA_ERROR_INTERNAL)
+        g_warning ("%s %s failed: %s", req->method, req->path, error->message);
+      g_clear_pointer (&req->response, json_node_unref);
+      if (!g_error_matches (error, PARLA_ERROR, PARLA_ERROR_IDEMPOTENCY_CONFLICT))
+        req->status = 0;
+      g_clear_error (&req->error);
+      req->error = error;
+    }
+
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, complete_job, job, NULL);
+}
+
 static void
 worker_func (gpointer data,
              gpointer user_data)
@@ -621,17 +654,91 @@ worker_func (gpointer data,
       req->db = NULL;
     }
 
-  if (error != NULL)
+  if (error == NULL && req->queued_write)
     {
-      if (error->domain != PARLA_ERROR || error->code == PARLA_ERROR_INTERNAL)
-        g_warning ("%s %s failed: %s", req->method, req->path, error->message);
-      g_clear_pointer (&req->response, json_node_unref);
-      if (!g_error_matches (error, PARLA_ERROR, PARLA_ERROR_IDEMPOTENCY_CONFLICT))
-        req->status = 0;
-      req->error = g_steal_pointer (&error);
+      g_async_queue_push (self->write_queue, job);
+      return;
     }
 
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, complete_job, job, NULL);
+  finish_job (self, job, g_steal_pointer (&error));
+}
+
+static gpointer stop_writer = &stop_writer;
+
+#define MAX_BATCH 64
+
+/* Group commit: the one writer runs every queued write request in one
+ * transaction, each as a savepoint, and syncs once for the batch. No
+ * answer leaves before its batch is durable (synchronous=FULL), and a
+ * failed commit fails every request of the batch, none of which then
+ * happened. */
+static gpointer
+writer_func (gpointer data)
+{
+  ParlaServer *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  gboolean stopping = FALSE;
+
+  while (!stopping)
+    {
+      g_autoptr(GError) error = NULL;
+      ParlaDb *db;
+      gpointer item = g_async_queue_pop (self->write_queue);
+
+      if (item == stop_writer)
+        break;
+
+      g_ptr_array_add (batch, item);
+      db = acquire_db (self, &error);
+      if (db != NULL && parla_db_begin_write (db, &error))
+        {
+          for (guint i = 0; i < batch->len || batch->len < MAX_BATCH; i++)
+            {
+              Job *job;
+
+              if (i == batch->len)
+                {
+                  item = g_async_queue_try_pop (self->write_queue);
+                  if (item == NULL)
+                    break;
+                  if (item == stop_writer)
+                    {
+                      stopping = TRUE;
+                      break;
+                    }
+                  g_ptr_array_add (batch, item);
+                }
+
+              job = g_ptr_array_index (batch, i);
+              job->req->db = db;
+              job->req->now = parla_server_now (self);
+              if (!run_write (self, job->req, &job->write_error) && job->write_error == NULL)
+                job->write_error = parla_error_new (PARLA_ERROR_INTERNAL, NULL, NULL);
+              job->req->db = NULL;
+            }
+
+          parla_db_commit (db, &error);
+        }
+
+      for (guint i = 0; i < batch->len; i++)
+        {
+          Job *job = g_ptr_array_index (batch, i);
+          GError *job_error = g_steal_pointer (&job->write_error);
+
+          if (error != NULL)
+            {
+              g_clear_error (&job_error);
+              job_error = g_error_copy (error);
+            }
+          finish_job (self, job, job_error);
+        }
+      g_ptr_array_set_size (batch, 0);
+
+      if (db != NULL)
+        release_db (self, db);
+    }
+
+  return NULL;
 }
 
 /* The main-context side */
@@ -946,6 +1053,7 @@ parla_server_finalize (GObject *object)
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->limiter, parla_login_limiter_free);
   g_clear_pointer (&self->idle_dbs, g_async_queue_unref);
+  g_clear_pointer (&self->write_queue, g_async_queue_unref);
   g_clear_pointer (&self->all_dbs, g_ptr_array_unref);
   g_clear_pointer (&self->config, parla_server_config_free);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -1012,6 +1120,8 @@ parla_server_new (const ParlaServerConfig  *config,
   self->pool = g_thread_pool_new (worker_func, self, MAX (1, config->worker_threads), FALSE, error);
   if (self->pool == NULL)
     return NULL;
+  self->write_queue = g_async_queue_new ();
+  self->writer = g_thread_new ("parla-writer", writer_func, self);
 
   backplane = parla_hub_backplane_new_local ();
   self->hub = parla_hub_new (self, self->config, backplane);
@@ -1124,12 +1234,18 @@ parla_server_shutdown (ParlaServer *self)
     soup_server_disconnect (self->soup);
 
   if (self->pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+
+  /* The writer finishes what the workers queued, then stops. */
+  if (self->writer != NULL)
     {
-      g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
-      /* Deliver what the workers finished, so no message stays paused. */
-      while (g_main_context_iteration (self->context, FALSE))
-        ;
+      g_async_queue_push (self->write_queue, stop_writer);
+      g_thread_join (g_steal_pointer (&self->writer));
     }
+
+  /* Deliver what was finished, so no message stays paused. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
 
   g_clear_object (&self->soup);
   g_clear_object (&self->hub);
