@@ -229,8 +229,21 @@ static const char migration_2[] =
   ");"
   "CREATE INDEX bookings_start ON bookings (kind, status, start_at);";
 
+/* Text search counts from the word index alone: each word row carries
+ * what the listing filters on first (status and times). */
+static const char migration_3[] =
+  "ALTER TABLE session_words ADD COLUMN status TEXT NOT NULL DEFAULT 'scheduled';"
+  "ALTER TABLE session_words ADD COLUMN start_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE session_words ADD COLUMN end_at INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE session_words SET "
+  "  status = (SELECT status FROM sessions WHERE sessions.id = session_words.session_id),"
+  "  start_at = (SELECT start_at FROM sessions WHERE sessions.id = session_words.session_id),"
+  "  end_at = (SELECT end_at FROM sessions WHERE sessions.id = session_words.session_id);"
+  "CREATE INDEX session_words_upcoming ON session_words (word, status, start_at, end_at, session_id);";
+
 const ParlaMigration parla_db_migrations[] = {
   { 1, "accounts, teachers, availability, offerings, sessions, bookings", migration_1 },
   { 2, "chat messages, receipts, realtime notices", migration_2 },
+  { 3, "session words carry status and times", migration_3 },
   { 0, NULL, NULL },
 };

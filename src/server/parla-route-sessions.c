@@ -82,11 +82,12 @@ parla_session_load (ParlaRequest  *req,
 
 static gboolean
 store_words (ParlaRequest  *req,
-             const char    *session_id,
+             ParlaSession  *session,
              const char    *text,
              GError       **error)
 {
   g_auto(GStrv) words = parla_search_words (text);
+  const char *session_id = parla_session_get_id (session);
 
   if (parla_db_exec (req->db, error, "DELETE FROM session_words WHERE session_id = $1",
                      PARLA_DB_TEXT, session_id, PARLA_DB_END) < 0)
@@ -94,9 +95,13 @@ store_words (ParlaRequest  *req,
 
   for (guint i = 0; words[i] != NULL; i++)
     if (parla_db_exec (req->db, error,
-                       "INSERT INTO session_words (word, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       "INSERT INTO session_words (word, session_id, status, start_at, end_at) "
+                       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                        PARLA_DB_TEXT, words[i],
                        PARLA_DB_TEXT, session_id,
+                       PARLA_DB_TEXT, parla_session_status_names[parla_session_get_status (session)],
+                       PARLA_DB_INT, parla_session_get_start (session),
+                       PARLA_DB_INT, parla_session_get_end (session),
                        PARLA_DB_END) < 0)
       return FALSE;
 
@@ -162,7 +167,7 @@ parla_session_store (ParlaRequest  *req,
                         PARLA_DB_END) < 0)
     return FALSE;
 
-  return store_words (req, parla_session_get_id (session), search, error);
+  return store_words (req, session, search, error);
 }
 
 /* A host who teaches must not be in two places at once: check the new
@@ -404,6 +409,19 @@ build_filters (ParlaRequest   *req,
   return TRUE;
 }
 
+/* Whether the listing filters on nothing but time (and words). */
+static gboolean
+only_time_filters (ParlaRequest *req)
+{
+  static const char * const others[] = { "language", "level", "type", "free", "host_id" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    if (parla_request_query (req, others[i]) != NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
 static JsonNode *
 handle_list (ParlaRequest  *req,
              GError       **error)
@@ -422,9 +440,49 @@ handle_list (ParlaRequest  *req,
       !text_plan_init (req, &plan, error))
     return NULL;
 
-  /* The count stops past its bound; with words, it walks the entries of
-   * the rarest one (CROSS JOIN keeps that order in SQLite). */
-  if (plan.words != NULL && plan.words[0] != NULL)
+  /* The count stops past its bound. With words and no filter but time,
+   * the word index answers alone; with other filters, it walks the
+   * entries of the rarest word (CROSS JOIN keeps that order in SQLite). */
+  if (plan.words != NULL && plan.words[0] != NULL && only_time_filters (req))
+    {
+      g_autofree char *upper = g_strconcat (plan.words[plan.driver], WORD_PREFIX_END, NULL);
+      gint64 from, to;
+
+      if (!parla_request_query_instant (req, "from", req->now, &from, error) ||
+          !parla_request_query_instant (req, "to", G_MAXINT64, &to, error))
+        return NULL;
+
+      g_string_append_printf (count_sql,
+                              "SELECT COUNT(*) FROM (SELECT DISTINCT w.session_id FROM session_words w "
+                              "WHERE w.word >= %s AND w.word < %s AND w.status = 'scheduled' "
+                              "AND w.start_at >= %s AND w.end_at > %s",
+                              parla_db_params_add_text (count_params, plan.words[plan.driver]),
+                              parla_db_params_add_text (count_params, upper),
+                              parla_db_params_add_int (count_params, from - MAX_SESSION_MINUTES * 60),
+                              parla_db_params_add_int (count_params, from));
+      if (to != G_MAXINT64)
+        g_string_append_printf (count_sql, " AND w.start_at < %s", parla_db_params_add_int (count_params, to));
+      for (guint i = 0; plan.words[i] != NULL; i++)
+        if (i != plan.driver)
+          {
+            g_autofree char *other_upper = g_strconcat (plan.words[i], WORD_PREFIX_END, NULL);
+
+            g_string_append_printf (count_sql,
+                                    " AND EXISTS (SELECT 1 FROM session_words x WHERE x.session_id = w.session_id "
+                                    "AND x.word >= %s AND x.word < %s)",
+                                    parla_db_params_add_text (count_params, plan.words[i]),
+                                    parla_db_params_add_text (count_params, other_upper));
+          }
+      /* Checks the filters' values as the page query will. */
+      {
+        g_autoptr(GString) unused = g_string_new (NULL);
+        g_autoptr(ParlaDbParams) unused_params = parla_db_params_new ();
+
+        if (!build_filters (req, &plan, -1, unused, unused_params, error))
+          return NULL;
+      }
+    }
+  else if (plan.words != NULL && plan.words[0] != NULL)
     {
       g_autofree char *upper = g_strconcat (plan.words[plan.driver], WORD_PREFIX_END, NULL);
       const char *low = parla_db_params_add_text (count_params, plan.words[plan.driver]);

@@ -782,6 +782,35 @@ test_listing_search_and_count (Fixture       *f,
       g_assert_cmpint (pt_int (response, "total"), ==, searches[i].total);
     }
 
+  /* Words with other filters take the joined count. */
+  {
+    g_autoptr(PtResponse) es = pt_request (f->server, "GET", "/api/v1/sessions?q=tapas&language=es", NULL, NULL, NULL);
+    g_autoptr(PtResponse) fr = pt_request (f->server, "GET", "/api/v1/sessions?q=tapas&language=fr", NULL, NULL, NULL);
+
+    g_assert_cmpint (pt_int (es, "total"), ==, 1);
+    g_assert_cmpint (pt_int (fr, "total"), ==, 0);
+  }
+
+  /* A cancelled session leaves the search, and a moved one follows. */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/sessions/%s", pt_str (creme, "id"));
+    g_autoptr(PtResponse) cancel = pt_request (f->server, "PUT", path, f->other, "{\"status\":\"cancelled\"}", NULL);
+    g_autoptr(PtResponse) gone = pt_request (f->server, "GET", "/api/v1/sessions?q=creme%20OR%20cr%C3%A8me", NULL, NULL, NULL);
+    g_autoptr(PtResponse) gone2 = pt_request (f->server, "GET", "/api/v1/sessions?q=cr%C3%A8me", NULL, NULL, NULL);
+    g_autofree char *tapas_path = g_strdup_printf ("/api/v1/sessions/%s", pt_str (tapas, "id"));
+    g_autoptr(PtResponse) move = pt_request (f->server, "PUT", tapas_path, f->other,
+                                             "{\"start\":\"2026-12-20T18:00:00Z\"}", NULL);
+    g_autoptr(PtResponse) before = pt_request (f->server, "GET", "/api/v1/sessions?q=tapas&to=2026-12-01T00:00:00Z", NULL, NULL, NULL);
+    g_autoptr(PtResponse) after = pt_request (f->server, "GET", "/api/v1/sessions?q=tapas&from=2026-12-01T00:00:00Z", NULL, NULL, NULL);
+
+    pt_assert_status (cancel, 200);
+    g_assert_cmpint (pt_int (gone, "total"), ==, 0);
+    g_assert_cmpint (pt_int (gone2, "total"), ==, 0);
+    pt_assert_status (move, 200);
+    g_assert_cmpint (pt_int (before, "total"), ==, 0);
+    g_assert_cmpint (pt_int (after, "total"), ==, 1);
+  }
+
   /* Learners' free practice sessions need no teacher calendar: quick to
    * make a thousand of. */
   for (guint i = 0; i < 1001; i++)
@@ -799,7 +828,7 @@ test_listing_search_and_count (Fixture       *f,
   g_assert_cmpint (pt_int (all, "total"), ==, 1000);
   g_assert_false (json_node_get_boolean (pt_json_get (all->json, "total_exact")));
 
-  page = pt_request (f->server, "GET", "/api/v1/sessions?language=fr", NULL, NULL, NULL);
+  page = pt_request (f->server, "GET", "/api/v1/sessions?language=es", NULL, NULL, NULL);
   g_assert_cmpint (pt_int (page, "total"), ==, 1);
   g_assert_true (json_node_get_boolean (pt_json_get (page->json, "total_exact")));
 
