@@ -91,6 +91,7 @@ static const Setting settings[] = {
   { "realtime", "idle_seconds", "PARLA_WS_IDLE_SECONDS", KIND_INT, CFG (ws_idle_timeout_seconds), FALSE, 1, 86400, 1 },
   { "realtime", "token_check_seconds", "PARLA_WS_TOKEN_CHECK_SECONDS", KIND_INT, CFG (ws_token_check_seconds), FALSE, 1, 3600, 1 },
   { "realtime", "session_scan_seconds", "PARLA_WS_SESSION_SCAN_SECONDS", KIND_INT, CFG (ws_session_scan_seconds), FALSE, 1, 3600, 1 },
+  { "realtime", "allowed_origins", "PARLA_WS_ALLOWED_ORIGINS", KIND_STRING, CFG (ws_allowed_origins), FALSE, 0, 0, 1 },
   { "policy", "full_refund_hours", "PARLA_FULL_REFUND_HOURS", KIND_INT, POL (full_refund_hours), TRUE, 0, 720, 1 },
   { "policy", "partial_refund_hours", "PARLA_PARTIAL_REFUND_HOURS", KIND_INT, POL (partial_refund_hours), TRUE, 0, 720, 1 },
   { "policy", "partial_refund_percent", "PARLA_PARTIAL_REFUND_PERCENT", KIND_INT, POL (partial_refund_bp), TRUE, 0, 100, 100 },

@@ -120,6 +120,7 @@ config_copy (const ParlaServerConfig *src)
   ParlaServerConfig *config = g_memdup2 (src, sizeof *src);
 
   config->db_url = g_strdup (src->db_url);
+  config->ws_allowed_origins = g_strdup (src->ws_allowed_origins);
   config->listen_host = g_strdup (src->listen_host);
   config->policy = parla_policy_copy (src->policy);
 
@@ -133,6 +134,7 @@ parla_server_config_free (ParlaServerConfig *config)
     return;
 
   g_free (config->db_url);
+  g_free (config->ws_allowed_origins);
   g_free (config->listen_host);
   g_clear_pointer (&config->policy, parla_policy_unref);
   g_free (config);
@@ -766,25 +768,51 @@ default_port (const char *scheme)
   return g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0 ? 443 : 80;
 }
 
-/* The Origin a browser sends equals the server's own (scheme, host and
- * port of the request, which libsoup takes from its Host header). */
 static gboolean
-same_origin (SoupServerMessage *msg,
-             const char        *origin)
+uris_same_origin (GUri *a,
+                  GUri *b)
 {
-  GUri *own = soup_server_message_get_uri (msg);
-  g_autoptr(GUri) theirs = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
-  int own_port, their_port;
+  int a_port, b_port;
 
-  if (own == NULL || theirs == NULL || g_uri_get_host (theirs) == NULL || g_uri_get_host (own) == NULL)
+  if (a == NULL || b == NULL || g_uri_get_host (a) == NULL || g_uri_get_host (b) == NULL)
     return FALSE;
 
-  own_port = g_uri_get_port (own) > 0 ? g_uri_get_port (own) : default_port (g_uri_get_scheme (own));
-  their_port = g_uri_get_port (theirs) > 0 ? g_uri_get_port (theirs) : default_port (g_uri_get_scheme (theirs));
+  a_port = g_uri_get_port (a) > 0 ? g_uri_get_port (a) : default_port (g_uri_get_scheme (a));
+  b_port = g_uri_get_port (b) > 0 ? g_uri_get_port (b) : default_port (g_uri_get_scheme (b));
 
-  return g_ascii_strcasecmp (g_uri_get_scheme (own), g_uri_get_scheme (theirs)) == 0 &&
-         g_ascii_strcasecmp (g_uri_get_host (own), g_uri_get_host (theirs)) == 0 &&
-         own_port == their_port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         a_port == b_port;
+}
+
+/* The Origin a browser sends equals the server's own (scheme, host and
+ * port of the request, which libsoup takes from its Host header), or one
+ * the configuration allows: behind a TLS-terminating proxy, the page's
+ * origin is the proxy's. */
+static gboolean
+origin_allowed (ParlaServer       *self,
+                SoupServerMessage *msg,
+                const char        *origin)
+{
+  g_autoptr(GUri) theirs = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+  g_auto(GStrv) allowed = NULL;
+
+  if (uris_same_origin (soup_server_message_get_uri (msg), theirs))
+    return TRUE;
+
+  if (self->config->ws_allowed_origins == NULL)
+    return FALSE;
+
+  allowed = g_strsplit_set (self->config->ws_allowed_origins, " ,", -1);
+  for (guint i = 0; allowed[i] != NULL; i++)
+    {
+      g_autoptr(GUri) uri = *allowed[i] ? g_uri_parse (allowed[i], G_URI_FLAGS_NONE, NULL) : NULL;
+
+      if (uris_same_origin (uri, theirs))
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 static gboolean
@@ -844,9 +872,9 @@ on_request_cb (SoupServer        *soup,
     {
       const char *origin = soup_message_headers_get_one (headers, "Origin");
 
-      if (origin != NULL && !same_origin (msg, origin))
+      if (origin != NULL && !origin_allowed (self, msg, origin))
         {
-          reply_error (msg, PARLA_ERROR_FORBIDDEN, NULL, "WebSockets may be opened from this server's own origin only");
+          reply_error (msg, PARLA_ERROR_FORBIDDEN, NULL, "WebSockets may be opened from this server's own origin or an allowed one only");
           return;
         }
     }

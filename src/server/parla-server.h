@@ -36,6 +36,8 @@ typedef struct
   int          ws_idle_timeout_seconds;      /* nothing received for this long closes: 60 */
   int          ws_token_check_seconds;       /* revoked or expired tokens close sockets within: 2 */
   int          ws_session_scan_seconds;      /* session.starting/started/ended scan: 60 */
+  char        *ws_allowed_origins;           /* more origins than the server's own, space separated,
+                                              * e.g. "https://parla.app" behind a TLS proxy; NULL: none */
   gboolean     demo;
   ParlaPolicy *policy;
 } ParlaServerConfig;

@@ -37,7 +37,8 @@ test_environment (void)
   g_autoptr(ParlaServerConfig) config = parla_server_config_new ();
   g_autoptr(GError) error = NULL;
   const char *env[] = { "PARLA_LISTEN=[::1]:0", "PARLA_PLATFORM_FEE_PERCENT=15",
-                        "PARLA_FULL_REFUND_HOURS=48", "PARLA_MAX_BODY_BYTES=2048", NULL };
+                        "PARLA_FULL_REFUND_HOURS=48", "PARLA_MAX_BODY_BYTES=2048",
+                        "PARLA_WS_ALLOWED_ORIGINS=https://parla.app", NULL };
 
   g_assert_true (parla_server_config_load_env (config, env, &error));
   g_assert_no_error (error);
@@ -46,6 +47,7 @@ test_environment (void)
   g_assert_cmpint (config->policy->platform_fee_bp, ==, 1500);
   g_assert_cmpint (config->policy->full_refund_hours, ==, 48);
   g_assert_cmpuint (config->max_body_bytes, ==, 2048);
+  g_assert_cmpstr (config->ws_allowed_origins, ==, "https://parla.app");
 }
 
 static void

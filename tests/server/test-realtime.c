@@ -45,6 +45,8 @@ configure (ParlaServerConfig *config,
   config->ws_max_connections_per_user = 3;
   config->ws_messages_per_second = 20;
   config->ws_message_burst = 40;
+  g_free (config->ws_allowed_origins);
+  config->ws_allowed_origins = g_strdup ("https://parla.example, https://www.parla.example:8443");
 }
 
 static void
@@ -216,6 +218,25 @@ test_auth (Fixture       *f,
   same_origin = pt_ws_try_connect (f->server, f->alice, NULL, own_origin, &status);
   g_assert_nonnull (same_origin);
   g_assert_cmpuint (status, ==, 101);
+
+  /* So are the configured ones (a TLS proxy's), exactly. */
+  {
+    g_autoptr(PtWs) proxied = pt_ws_try_connect (f->server, f->alice, NULL, "https://parla.example", &status);
+    g_autoptr(PtWs) proxied_port = NULL;
+
+    g_assert_nonnull (proxied);
+    g_assert_cmpuint (status, ==, 101);
+    proxied_port = pt_ws_try_connect (f->server, f->alice, NULL, "https://www.parla.example:8443", &status);
+    g_assert_nonnull (proxied_port);
+    g_assert_cmpuint (status, ==, 101);
+
+    refused = pt_ws_try_connect (f->server, f->alice, NULL, "http://parla.example", &status);
+    g_assert_null (refused);
+    g_assert_cmpuint (status, ==, 403);
+    refused = pt_ws_try_connect (f->server, f->alice, NULL, "https://www.parla.example", &status);
+    g_assert_null (refused);
+    g_assert_cmpuint (status, ==, 403);
+  }
 }
 
 /* Two members chat: acks, order, history pages, read receipts */
