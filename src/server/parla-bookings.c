@@ -397,10 +397,11 @@ parla_booking_cancel (ParlaRequest  *req,
   if (!parla_booking_record_change (req, booking_id, "cancelled", "cancelled", 0, 0, 0, 0, error))
     return NULL;
 
-  g_clear_object (&booking);
-  booking = parla_booking_load (req, booking_id, FALSE, error);
-  if (booking == NULL)
-    return NULL;
+  /* The row now holds exactly this; no need to read it back. */
+  parla_booking_set_status (booking, PARLA_BOOKING_CANCELLED);
+  parla_booking_set_refund_minor (booking, refund);
+  parla_booking_set_cancelled_by (booking, by);
+  parla_booking_set_cancelled_at (booking, req->now);
 
   parla_events_booking (req, "booking.cancelled", booking);
   if (parla_booking_get_kind (booking) == PARLA_BOOKING_KIND_SESSION &&

@@ -278,10 +278,8 @@ answer (ParlaRequest        *req,
                                     parla_booking_status_names[status], 0, 0, 0, 0, error))
     return NULL;
 
-  g_clear_object (&booking);
-  booking = parla_booking_load (req, id, FALSE, error);
-  if (booking == NULL)
-    return NULL;
+  parla_booking_set_status (booking, status);
+  parla_booking_set_refund_minor (booking, refund);
 
   parla_events_booking (req, status == PARLA_BOOKING_CONFIRMED ? "booking.accepted" : "booking.rejected",
                         booking);
