@@ -241,9 +241,15 @@ static const char migration_3[] =
   "  end_at = (SELECT end_at FROM sessions WHERE sessions.id = session_words.session_id);"
   "CREATE INDEX session_words_upcoming ON session_words (word, status, start_at, end_at, session_id);";
 
+/* Sessions' search text went to session_words (migration 3); the copy
+ * on the row was written and never read. */
+static const char migration_4[] =
+  "ALTER TABLE sessions DROP COLUMN search_text;";
+
 const ParlaMigration parla_db_migrations[] = {
   { 1, "accounts, teachers, availability, offerings, sessions, bookings", migration_1 },
   { 2, "chat messages, receipts, realtime notices", migration_2 },
   { 3, "session words carry status and times", migration_3 },
+  { 4, "sessions drop the unread search_text", migration_4 },
   { 0, NULL, NULL },
 };

@@ -129,7 +129,7 @@ parla_session_store (ParlaRequest  *req,
 {
   g_autoptr(JsonNode) document = parla_session_to_json (session);
   g_autofree char *text = NULL;
-  g_autofree char *search = search_text (session);
+  g_autofree char *search = search_text (session);   /* indexed in session_words */
   JsonObject *object = json_node_get_object (document);
   const char *sql;
 
@@ -139,20 +139,19 @@ parla_session_store (ParlaRequest  *req,
   text = parla_json_to_string (document);
 
   if (insert)
-    sql = "INSERT INTO sessions (id, host_id, offering_id, title, search_text, document, type, language, "
+    sql = "INSERT INTO sessions (id, host_id, offering_id, title, document, type, language, "
           "level, start_at, end_at, capacity, price_minor, currency, status, created_at, updated_at) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)";
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)";
   else
-    sql = "UPDATE sessions SET offering_id = $3, title = $4, search_text = $5, document = $6, type = $7, "
-          "language = $8, level = $9, start_at = $10, end_at = $11, capacity = $12, price_minor = $13, "
-          "currency = $14, status = $15, updated_at = $16 WHERE id = $1 AND host_id = $2";
+    sql = "UPDATE sessions SET offering_id = $3, title = $4, document = $5, type = $6, "
+          "language = $7, level = $8, start_at = $9, end_at = $10, capacity = $11, price_minor = $12, "
+          "currency = $13, status = $14, updated_at = $15 WHERE id = $1 AND host_id = $2";
 
   if (parla_db_exec (req->db, error, sql,
                         PARLA_DB_TEXT, parla_session_get_id (session),
                         PARLA_DB_TEXT, parla_session_get_host_id (session),
                         PARLA_DB_TEXT, parla_session_get_offering_id (session),
                         PARLA_DB_TEXT, parla_session_get_title (session),
-                        PARLA_DB_TEXT, search,
                         PARLA_DB_TEXT, text,
                         PARLA_DB_TEXT, parla_session_type_names[parla_session_get_session_type (session)],
                         PARLA_DB_TEXT, parla_session_get_language (session),
@@ -319,10 +318,13 @@ text_plan_init (ParlaRequest  *req,
   return TRUE;
 }
 
+/* Requires a word starting with @word of the session whose id is
+ * @id_column: driven from the word index (@as_in) or checked per row. */
 static void
 append_word (GString       *where,
              ParlaDbParams *params,
              const char    *word,
+             const char    *id_column,
              gboolean       as_in)
 {
   g_autofree char *upper = g_strconcat (word, WORD_PREFIX_END, NULL);
@@ -331,12 +333,12 @@ append_word (GString       *where,
 
   if (as_in)
     g_string_append_printf (where,
-                            " AND s.id IN (SELECT session_id FROM session_words "
-                            "WHERE word >= %s AND word < %s)", low, high);
+                            " AND %s IN (SELECT session_id FROM session_words "
+                            "WHERE word >= %s AND word < %s)", id_column, low, high);
   else
     g_string_append_printf (where,
-                            " AND EXISTS (SELECT 1 FROM session_words x WHERE x.session_id = s.id "
-                            "AND x.word >= %s AND x.word < %s)", low, high);
+                            " AND EXISTS (SELECT 1 FROM session_words x WHERE x.session_id = %s "
+                            "AND x.word >= %s AND x.word < %s)", id_column, low, high);
 }
 
 /* Appends the listing filters to @where (each " AND ..."), their values
@@ -403,7 +405,7 @@ build_filters (ParlaRequest   *req,
         g_string_append (where, " AND 1 = 0");
       for (guint i = 0; plan->words[i] != NULL; i++)
         if ((int) i != skip_word)
-          append_word (where, params, plan->words[i], plan->rare && i == plan->driver);
+          append_word (where, params, plan->words[i], "s.id", plan->rare && i == plan->driver);
     }
 
   return TRUE;
@@ -440,6 +442,15 @@ handle_list (ParlaRequest  *req,
       !text_plan_init (req, &plan, error))
     return NULL;
 
+  /* The page; building it checks every filter's value. $1: the caller,
+   * for my_booking_*. */
+  parla_db_params_add_text (params, req->user_id ? req->user_id : "");
+  if (!build_filters (req, &plan, -1, sql, params, error))
+    return NULL;
+  g_string_append_printf (sql, " ORDER BY s.start_at, s.id LIMIT %s OFFSET %s",
+                          parla_db_params_add_int (params, limit),
+                          parla_db_params_add_int (params, (page - 1) * limit));
+
   /* The count stops past its bound. With words and no filter but time,
    * the word index answers alone; with other filters, it walks the
    * entries of the rarest word (CROSS JOIN keeps that order in SQLite). */
@@ -448,9 +459,9 @@ handle_list (ParlaRequest  *req,
       g_autofree char *upper = g_strconcat (plan.words[plan.driver], WORD_PREFIX_END, NULL);
       gint64 from, to;
 
-      if (!parla_request_query_instant (req, "from", req->now, &from, error) ||
-          !parla_request_query_instant (req, "to", G_MAXINT64, &to, error))
-        return NULL;
+      /* Checked already while building the page. */
+      parla_request_query_instant (req, "from", req->now, &from, NULL);
+      parla_request_query_instant (req, "to", G_MAXINT64, &to, NULL);
 
       g_string_append_printf (count_sql,
                               "SELECT COUNT(*) FROM (SELECT DISTINCT w.session_id FROM session_words w "
@@ -464,23 +475,7 @@ handle_list (ParlaRequest  *req,
         g_string_append_printf (count_sql, " AND w.start_at < %s", parla_db_params_add_int (count_params, to));
       for (guint i = 0; plan.words[i] != NULL; i++)
         if (i != plan.driver)
-          {
-            g_autofree char *other_upper = g_strconcat (plan.words[i], WORD_PREFIX_END, NULL);
-
-            g_string_append_printf (count_sql,
-                                    " AND EXISTS (SELECT 1 FROM session_words x WHERE x.session_id = w.session_id "
-                                    "AND x.word >= %s AND x.word < %s)",
-                                    parla_db_params_add_text (count_params, plan.words[i]),
-                                    parla_db_params_add_text (count_params, other_upper));
-          }
-      /* Checks the filters' values as the page query will. */
-      {
-        g_autoptr(GString) unused = g_string_new (NULL);
-        g_autoptr(ParlaDbParams) unused_params = parla_db_params_new ();
-
-        if (!build_filters (req, &plan, -1, unused, unused_params, error))
-          return NULL;
-      }
+          append_word (count_sql, count_params, plan.words[i], "w.session_id", FALSE);
     }
   else if (plan.words != NULL && plan.words[0] != NULL)
     {
@@ -491,14 +486,12 @@ handle_list (ParlaRequest  *req,
                               "SELECT COUNT(*) FROM (SELECT DISTINCT w.session_id FROM session_words w "
                               "CROSS JOIN sessions s WHERE s.id = w.session_id AND w.word >= %s AND w.word < %s",
                               low, parla_db_params_add_text (count_params, upper));
-      if (!build_filters (req, &plan, plan.driver, count_sql, count_params, error))
-        return NULL;
+      build_filters (req, &plan, plan.driver, count_sql, count_params, NULL);
     }
   else
     {
       g_string_append (count_sql, "SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE 1 = 1");
-      if (!build_filters (req, &plan, -1, count_sql, count_params, error))
-        return NULL;
+      build_filters (req, &plan, -1, count_sql, count_params, NULL);
     }
   g_string_append_printf (count_sql, " LIMIT %s) AS matches",
                           parla_db_params_add_int (count_params, MAX_COUNT + 1));
@@ -509,13 +502,6 @@ handle_list (ParlaRequest  *req,
   if (parla_db_rows_next (rows))
     total = parla_db_rows_get_int (rows, 0);
   g_clear_pointer (&rows, parla_db_rows_free);
-
-  /* $1: the caller, for my_booking_*. */
-  parla_db_params_add_text (params, req->user_id ? req->user_id : "");
-  build_filters (req, &plan, -1, sql, params, NULL);
-  g_string_append_printf (sql, " ORDER BY s.start_at, s.id LIMIT %s OFFSET %s",
-                          parla_db_params_add_int (params, limit),
-                          parla_db_params_add_int (params, (page - 1) * limit));
 
   rows = parla_db_query_params (req->db, sql->str, params, error);
   if (rows == NULL)

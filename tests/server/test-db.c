@@ -733,10 +733,10 @@ test_params_builder (Fixture       *fixture,
       g_assert_cmpstr (p[7], ==, "$8");
       g_assert_cmpuint (parla_db_params_get_length (params), ==, 8);
 
-      sql = g_strdup_printf ("INSERT INTO sessions (id, host_id, title, search_text, document, "
+      sql = g_strdup_printf ("INSERT INTO sessions (id, host_id, title, document, "
                              "type, language, level, start_at, end_at, capacity, price_minor, "
                              "currency, offering_id, created_at, updated_at) "
-                             "VALUES (%s, %s, 'T', 't', '{}', 'group', %s, %s, %s, %s, 4, 0, "
+                             "VALUES (%s, %s, 'T', '{}', 'group', %s, %s, %s, %s, 4, 0, "
                              "'EUR', %s, %s, %s)",
                              p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[7]);
       changes = parla_db_exec_params (fixture->db, sql, params, &error);
