@@ -13,12 +13,14 @@
 typedef struct
 {
   char *field;
+  guint http_status;   /* the status a response came with, 0 when unknown */
 } ParlaErrorPrivate;
 
 static void
 parla_error_private_init (ParlaErrorPrivate *priv)
 {
   priv->field = NULL;
+  priv->http_status = 0;
 }
 
 static void
@@ -26,6 +28,7 @@ parla_error_private_copy (const ParlaErrorPrivate *src,
                           ParlaErrorPrivate       *dest)
 {
   dest->field = g_strdup (src->field);
+  dest->http_status = src->http_status;
 }
 
 static void
@@ -192,6 +195,31 @@ parla_error_get_field (const GError *error)
 }
 
 /**
+ * parla_error_get_http_status:
+ * @error: a #GError
+ *
+ * The HTTP status of the response a #PARLA_ERROR was read from by
+ * parla_error_from_json(). It tells apart errors that share a code, such
+ * as "idempotency_conflict" with 409 (the first request is still running)
+ * and 422 (the key was used for another request).
+ *
+ * Returns: the status, or 0 for errors not read from a response
+ */
+guint
+parla_error_get_http_status (const GError *error)
+{
+  ParlaErrorPrivate *priv;
+
+  g_return_val_if_fail (error != NULL, 0);
+
+  if (error->domain != PARLA_ERROR)
+    return 0;
+
+  priv = parla_error_get_private (error);
+  return priv ? priv->http_status : 0;
+}
+
+/**
  * parla_error_prefix_field:
  * @error: a #PARLA_ERROR
  * @prefix: e.g. "weekly[2]" or "materials"
@@ -276,7 +304,8 @@ parla_error_to_json (const GError *error)
  *
  * Turns an error response back into a #GError from the catalogue. A body
  * that is not a valid error document still gives an error, chosen from the
- * HTTP status.
+ * HTTP status. The error remembers @http_status, see
+ * parla_error_get_http_status().
  *
  * Returns: (transfer full): a new #GError
  */
@@ -291,6 +320,7 @@ parla_error_from_json (JsonNode *node,
   const char *message = NULL;
   const char *field = NULL;
   gboolean known = FALSE;
+  GError *error;
 
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
       (root = json_node_get_object (node)) != NULL &&
@@ -329,6 +359,10 @@ parla_error_from_json (JsonNode *node,
     }
 
   if (message != NULL)
-    return parla_error_new (code, field, "%s", message);
-  return parla_error_new (code, field, NULL);
+    error = parla_error_new (code, field, "%s", message);
+  else
+    error = parla_error_new (code, field, NULL);
+  parla_error_get_private (error)->http_status = http_status;
+
+  return error;
 }

@@ -59,6 +59,7 @@ GError     *parla_error_new                  (ParlaError    code,
                                               const char   *format,
                                               ...) G_GNUC_PRINTF (3, 4);
 const char *parla_error_get_field            (const GError *error);
+guint       parla_error_get_http_status      (const GError *error);
 void        parla_error_prefix_field         (GError       *error,
                                               const char   *prefix);
 

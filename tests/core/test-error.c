@@ -103,6 +103,17 @@ test_from_json (void)
   g_assert_cmpstr (unknown_error->message, ==, "Hm");
   g_assert_error (garbage_error, PARLA_ERROR, PARLA_ERROR_RATE_LIMITED);
   g_assert_error (null_error, PARLA_ERROR, PARLA_ERROR_INTERNAL);
+
+  /* The status stays with the error, and with its copies. */
+  g_assert_cmpuint (parla_error_get_http_status (error), ==, 409);
+  g_assert_cmpuint (parla_error_get_http_status (null_error), ==, 502);
+  {
+    g_autoptr(GError) copy = g_error_copy (error);
+    g_autoptr(GError) local = parla_error_new (PARLA_ERROR_SLOT_TAKEN, NULL, NULL);
+
+    g_assert_cmpuint (parla_error_get_http_status (copy), ==, 409);
+    g_assert_cmpuint (parla_error_get_http_status (local), ==, 0);
+  }
 }
 
 int
