@@ -33,6 +33,10 @@ main (int   argc,
   g_autofree char *db = NULL;
   g_autofree char *config_path = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *stun_urls = NULL;
+  g_autofree char *turn_urls = NULL;
+  g_autofree char *turn_ttl = NULL;
+  g_autofree char *turn_secret_file = NULL;
   gboolean demo = FALSE;
   gboolean version = FALSE;
   int workers = 0;
@@ -42,6 +46,11 @@ main (int   argc,
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Seed a demo catalogue and accounts", NULL },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for request handling", "N" },
+    { "stun-urls", 0, 0, G_OPTION_ARG_STRING, &stun_urls, "STUN servers for calls", "\"stun:HOST:PORT ...\"" },
+    { "turn-urls", 0, 0, G_OPTION_ARG_STRING, &turn_urls, "TURN servers for calls", "\"turn:HOST:PORT ...\"" },
+    { "turn-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &turn_secret_file,
+      "File holding the TURN server's static-auth-secret", "FILE" },
+    { "turn-ttl", 0, 0, G_OPTION_ARG_STRING, &turn_ttl, "Lifetime of TURN credentials", "SECONDS" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { NULL }
   };
@@ -51,7 +60,7 @@ main (int   argc,
   context = g_option_context_new ("- the Parla tutoring server");
   g_option_context_set_description (context,
     "Environment: PARLA_LISTEN, PARLA_DB, PARLA_CONFIG, PARLA_MAX_BODY_BYTES, PARLA_WORKERS,\n"
-    "PARLA_PLATFORM_FEE_PERCENT, PARLA_FULL_REFUND_HOURS, ... (see README.md).\n"
+    "PARLA_PLATFORM_FEE_PERCENT, PARLA_FULL_REFUND_HOURS, PARLA_TURN_SECRET, ... (see README.md).\n"
     "Flags override the environment, which overrides the configuration file.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -82,6 +91,32 @@ main (int   argc,
       g_free (config->db_url);
       config->db_url = g_steal_pointer (&db);
     }
+
+  /* The secret is read from a file, never taken on the command line,
+   * where every user of the machine could read it. */
+  if (turn_secret_file != NULL)
+    {
+      g_autofree char *secret = NULL;
+
+      if (!g_file_get_contents (turn_secret_file, &secret, NULL, &error))
+        {
+          g_printerr ("parla-server: --turn-secret-file: %s\n", error->message);
+          return 2;
+        }
+      g_free (config->turn_secret);
+      config->turn_secret = g_strdup (g_strstrip (secret));
+    }
+
+  if ((stun_urls != NULL && !parla_server_config_set (config, "turn", "stun_urls", stun_urls, "--stun-urls", &error)) ||
+      (turn_urls != NULL && !parla_server_config_set (config, "turn", "turn_urls", turn_urls, "--turn-urls", &error)) ||
+      (turn_ttl != NULL && !parla_server_config_set (config, "turn", "ttl", turn_ttl, "--turn-ttl", &error)))
+    {
+      g_printerr ("parla-server: %s\n", error->message);
+      return 2;
+    }
+
+  if (config->turn_urls != NULL && (config->turn_secret == NULL || config->turn_secret[0] == '\0'))
+    g_printerr ("parla-server: TURN servers are configured without [turn] secret: calls get STUN only\n");
   if (workers > 0)
     config->worker_threads = workers;
   config->demo = demo;

@@ -4,8 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A room is "<kind>:<id>". Each kind says in one query who belongs to it;
- * adding a kind (calls come with the call engine) is one row in
- * room_kinds. Every message of a room has a sequence number, assigned by
+ * adding a kind is one row in room_kinds. Every message of a room has a sequence number, assigned by
  * bumping chat_rooms.last_seq in the transaction that inserts it, so the
  * numbers of a room are strictly increasing in commit order.
  */
@@ -22,6 +21,8 @@ typedef struct
   const char *kind;
   /* $1: the id in the room's name, $2: the user; a row when a member */
   const char *member_sql;
+  /* $1: the id; the name of the room this one belongs to, or NULL */
+  const char *parent_sql;
 } RoomKind;
 
 static const RoomKind room_kinds[] = {
@@ -35,6 +36,21 @@ static const RoomKind room_kinds[] = {
   /* A 1:1 lesson: its learner and its teacher, whatever its status. */
   { "booking",
     "SELECT 1 FROM bookings WHERE id = $1 AND kind = 'lesson' AND (learner_id = $2 OR teacher_id = $2)" },
+  /* The call of a session or a lesson: whoever may join it, that is the
+   * host of a scheduled session and every learner with a confirmed seat,
+   * or both sides of a confirmed lesson. */
+  { "call",
+    "SELECT 1 FROM calls c JOIN sessions s ON s.id = c.session_id "
+    "WHERE c.id = $1 AND s.host_id = $2 AND s.status = 'scheduled' "
+    "UNION ALL "
+    "SELECT 1 FROM calls c JOIN bookings b ON b.session_id = c.session_id "
+    "WHERE c.id = $1 AND b.learner_id = $2 AND b.kind = 'session' AND b.status = 'confirmed' "
+    "UNION ALL "
+    "SELECT 1 FROM calls c JOIN bookings b ON b.id = c.booking_id "
+    "WHERE c.id = $1 AND b.kind = 'lesson' AND b.status = 'confirmed' AND (b.learner_id = $2 OR b.teacher_id = $2) "
+    "LIMIT 1",
+    "SELECT CASE WHEN session_id IS NOT NULL THEN 'session:' || session_id ELSE 'booking:' || booking_id END "
+    "FROM calls WHERE id = $1" },
 };
 
 #define ITEM_COLUMNS \
@@ -128,6 +144,33 @@ parla_room_check_member (ParlaDb     *db,
     return FALSE;
 
   *is_member = parla_db_rows_next (rows);
+  return parla_db_rows_get_error (rows, error);
+}
+
+gboolean
+parla_room_dup_parent (ParlaDb     *db,
+                       const char  *room,
+                       char       **parent,
+                       GError     **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  const RoomKind *kind;
+  const char *id = NULL;
+
+  *parent = NULL;
+
+  kind = find_kind (room, &id);
+  if (kind == NULL || kind->parent_sql == NULL || !valid_id (id))
+    return TRUE;
+
+  rows = parla_db_query (db, error, kind->parent_sql,
+                         PARLA_DB_TEXT, id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+
+  if (parla_db_rows_next (rows))
+    *parent = parla_db_rows_dup_text (rows, 0);
   return parla_db_rows_get_error (rows, error);
 }
 

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 #define PARLA_CHAT_MAX_TEXT_CHARS  4000
 #define PARLA_ROOM_MAX_CHARS       80
 
-/* "session:<id>", "booking:<id>": checks the form and the kind only. */
+/* "session:<id>", "booking:<id>", "call:<id>": checks the form and the
+ * kind only. */
 gboolean    parla_room_parse          (const char    *room,
                                        const char   **kind,     /* (out) static, e.g. "session" */
                                        char         **id);      /* (out) (transfer full) */
@@ -29,6 +30,13 @@ gboolean    parla_room_check_member   (ParlaDb       *db,
                                        const char    *room,
                                        const char    *user_id,
                                        gboolean      *is_member,
+                                       GError       **error);
+/* The room @room belongs to: for "call:<id>", its session's or lesson's
+ * room ("session:<id>" or "booking:<id>"); NULL for other kinds or a call
+ * that does not exist. FALSE only on a database error. */
+gboolean    parla_room_dup_parent     (ParlaDb       *db,
+                                       const char    *room,
+                                       char         **parent,    /* (out) (transfer full) (nullable) */
                                        GError       **error);
 
 typedef struct

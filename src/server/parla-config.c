@@ -62,7 +62,7 @@ typedef struct
   const char *group;
   const char *key;
   const char *env;
-  enum { KIND_STRING, KIND_INT, KIND_LISTEN } kind;
+  enum { KIND_STRING, KIND_INT, KIND_LISTEN, KIND_STUN_URLS, KIND_TURN_URLS } kind;
   gsize offset;        /* into ParlaServerConfig, or into ParlaPolicy when policy */
   gboolean policy;
   gint64 min;
@@ -92,6 +92,10 @@ static const Setting settings[] = {
   { "realtime", "token_check_seconds", "PARLA_WS_TOKEN_CHECK_SECONDS", KIND_INT, CFG (ws_token_check_seconds), FALSE, 1, 3600, 1 },
   { "realtime", "session_scan_seconds", "PARLA_WS_SESSION_SCAN_SECONDS", KIND_INT, CFG (ws_session_scan_seconds), FALSE, 1, 3600, 1 },
   { "realtime", "allowed_origins", "PARLA_WS_ALLOWED_ORIGINS", KIND_STRING, CFG (ws_allowed_origins), FALSE, 0, 0, 1 },
+  { "turn", "stun_urls", "PARLA_STUN_URLS", KIND_STUN_URLS, CFG (stun_urls), FALSE, 0, 0, 1 },
+  { "turn", "turn_urls", "PARLA_TURN_URLS", KIND_TURN_URLS, CFG (turn_urls), FALSE, 0, 0, 1 },
+  { "turn", "secret", "PARLA_TURN_SECRET", KIND_STRING, CFG (turn_secret), FALSE, 0, 0, 1 },
+  { "turn", "ttl", "PARLA_TURN_TTL", KIND_INT, CFG (turn_ttl_seconds), FALSE, 300, 7 * 86400, 1 },
   { "policy", "full_refund_hours", "PARLA_FULL_REFUND_HOURS", KIND_INT, POL (full_refund_hours), TRUE, 0, 720, 1 },
   { "policy", "partial_refund_hours", "PARLA_PARTIAL_REFUND_HOURS", KIND_INT, POL (partial_refund_hours), TRUE, 0, 720, 1 },
   { "policy", "partial_refund_percent", "PARLA_PARTIAL_REFUND_PERCENT", KIND_INT, POL (partial_refund_bp), TRUE, 0, 100, 100 },
@@ -99,6 +103,145 @@ static const Setting settings[] = {
   { "policy", "min_duration_minutes", "PARLA_MIN_DURATION_MINUTES", KIND_INT, POL (min_duration_minutes), TRUE, 1, 1440, 1 },
   { "policy", "max_duration_minutes", "PARLA_MAX_DURATION_MINUTES", KIND_INT, POL (max_duration_minutes), TRUE, 1, 1440, 1 },
 };
+
+/* A DNS name, an IPv4 address, or an IPv6 address in brackets. */
+static gboolean
+valid_host (const char *host,
+            gsize       length)
+{
+  g_autofree char *copy = g_strndup (host, length);
+
+  if (length == 0)
+    return FALSE;
+
+  if (copy[0] == '[')
+    {
+      if (copy[length - 1] != ']')
+        return FALSE;
+      copy[length - 1] = '\0';
+      return g_hostname_is_ip_address (copy + 1) && strchr (copy + 1, ':') != NULL;
+    }
+
+  if (length > 253)
+    return FALSE;
+
+  for (const char *label = copy; *label != '\0'; )
+    {
+      const char *end = strchr (label, '.');
+      gsize len = end ? (gsize) (end - label) : strlen (label);
+
+      if (len == 0 || len > 63 || label[0] == '-' || label[len - 1] == '-')
+        return FALSE;
+      for (gsize i = 0; i < len; i++)
+        if (!g_ascii_isalnum (label[i]) && label[i] != '-')
+          return FALSE;
+
+      label += len;
+      if (*label == '.')
+        label++;
+    }
+
+  return TRUE;
+}
+
+/* RFC 7064 and 7065: "stun:host[:port]", "turn[s]:host[:port][?transport=udp|tcp]". */
+static gboolean
+valid_ice_url (const char *url,
+               gboolean    turn)
+{
+  const char *rest, *query, *port;
+  const char *host_end;
+  guint64 number;
+
+  if (!turn && g_str_has_prefix (url, "stun:"))
+    rest = url + strlen ("stun:");
+  else if (turn && g_str_has_prefix (url, "turn:"))
+    rest = url + strlen ("turn:");
+  else if (turn && g_str_has_prefix (url, "turns:"))
+    rest = url + strlen ("turns:");
+  else
+    return FALSE;
+
+  query = strchr (rest, '?');
+  if (query != NULL)
+    {
+      if (!turn || (!g_str_equal (query, "?transport=udp") && !g_str_equal (query, "?transport=tcp")))
+        return FALSE;
+    }
+  else
+    query = rest + strlen (rest);
+
+  if (rest[0] == '[')
+    {
+      host_end = memchr (rest, ']', query - rest);
+      if (host_end == NULL)
+        return FALSE;
+      host_end++;
+    }
+  else
+    {
+      host_end = memchr (rest, ':', query - rest);
+      if (host_end == NULL)
+        host_end = query;
+    }
+
+  if (!valid_host (rest, host_end - rest))
+    return FALSE;
+
+  if (host_end == query)
+    return TRUE;
+  if (*host_end != ':')
+    return FALSE;
+
+  port = host_end + 1;
+  if (port == query)
+    return FALSE;
+  for (const char *p = port; p < query; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  {
+    g_autofree char *digits = g_strndup (port, query - port);
+
+    return g_ascii_string_to_unsigned (digits, 10, 1, 65535, &number, NULL);
+  }
+}
+
+/* A list separated by spaces, commas or semicolons (GKeyFile's list
+ * separator); empty: none. */
+static gboolean
+parse_ice_urls (const char   *value,
+                gboolean      turn,
+                char       ***out,
+                const char   *origin,
+                GError      **error)
+{
+  g_auto(GStrv) parts = g_strsplit_set (value, " \t,;", -1);
+  g_autoptr(GStrvBuilder) urls = g_strv_builder_new ();
+  guint n = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0')
+        continue;
+
+      if (!valid_ice_url (parts[i], turn))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       turn ? "%s: “%s” is not a TURN URI such as turn:turn.example.org:3478?transport=udp "
+                              "or turns:turn.example.org:5349"
+                            : "%s: “%s” is not a STUN URI such as stun:stun.example.org:3478",
+                       origin, parts[i]);
+          return FALSE;
+        }
+
+      g_strv_builder_add (urls, parts[i]);
+      n++;
+    }
+
+  g_strfreev (*out);
+  *out = n > 0 ? g_strv_builder_end (urls) : NULL;
+  return TRUE;
+}
 
 static gboolean
 apply (ParlaServerConfig  *config,
@@ -128,6 +271,11 @@ apply (ParlaServerConfig  *config,
         *field = g_strdup (value);
         return TRUE;
       }
+
+    case KIND_STUN_URLS:
+    case KIND_TURN_URLS:
+      return parse_ice_urls (value, setting->kind == KIND_TURN_URLS,
+                             (char ***) (base + setting->offset), origin, error);
 
     case KIND_INT:
       if (!g_ascii_string_to_signed (value, 10, setting->min, setting->max, &number, NULL))
@@ -194,4 +342,33 @@ parla_server_config_load_env (ParlaServerConfig   *config,
     }
 
   return TRUE;
+}
+
+/**
+ * parla_server_config_set:
+ * @group: a group of the configuration file, e.g. "turn"
+ * @key: a key in it, e.g. "ttl"
+ * @origin: where @value comes from, for the error message (e.g. "--turn-ttl")
+ *
+ * Sets one setting the way the file and the environment do, with the same
+ * checks: for command-line flags.
+ */
+gboolean
+parla_server_config_set (ParlaServerConfig  *config,
+                         const char         *group,
+                         const char         *key,
+                         const char         *value,
+                         const char         *origin,
+                         GError            **error)
+{
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    if (g_str_equal (settings[i].group, group) && g_str_equal (settings[i].key, key))
+      return apply (config, &settings[i], value, origin, error);
+
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+               "%s: no setting [%s] %s", origin, group, key);
+  return FALSE;
 }

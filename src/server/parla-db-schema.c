@@ -246,10 +246,42 @@ static const char migration_3[] =
 static const char migration_4[] =
   "ALTER TABLE sessions DROP COLUMN search_text;";
 
+/* Calls: one per group session or 1:1 lesson, made by the first
+ * participant who joins it, and who was in it when. */
+static const char migration_5[] =
+  /* started_at: the first time someone was in its room; ended_at: when
+   * the last one left, NULL again while someone is back in. */
+  "CREATE TABLE calls ("
+  "  id TEXT PRIMARY KEY,"
+  "  session_id TEXT REFERENCES sessions (id),"
+  "  booking_id TEXT REFERENCES bookings (id),"
+  "  created_at INTEGER NOT NULL,"
+  "  started_at INTEGER,"
+  "  ended_at INTEGER,"
+  "  CHECK ((session_id IS NOT NULL AND booking_id IS NULL) OR (session_id IS NULL AND booking_id IS NOT NULL))"
+  ");"
+  /* One call each: the racing first joiners insert with ON CONFLICT DO
+   * NOTHING against these and read back the one row. */
+  "CREATE UNIQUE INDEX calls_session ON calls (session_id);"
+  "CREATE UNIQUE INDEX calls_booking ON calls (booking_id);"
+
+  /* One row per stay of a user in the call's room: from their first
+   * connection in it to their last one leaving. */
+  "CREATE TABLE call_attendance ("
+  "  id TEXT PRIMARY KEY,"
+  "  call_id TEXT NOT NULL REFERENCES calls (id) ON DELETE CASCADE,"
+  "  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  joined_at INTEGER NOT NULL,"
+  "  left_at INTEGER"
+  ");"
+  "CREATE INDEX call_attendance_call ON call_attendance (call_id, joined_at);"
+  "CREATE INDEX call_attendance_open ON call_attendance (call_id, user_id) WHERE left_at IS NULL;";
+
 const ParlaMigration parla_db_migrations[] = {
   { 1, "accounts, teachers, availability, offerings, sessions, bookings", migration_1 },
   { 2, "chat messages, receipts, realtime notices", migration_2 },
   { 3, "session words carry status and times", migration_3 },
   { 4, "sessions drop the unread search_text", migration_4 },
+  { 5, "calls and their attendance", migration_5 },
   { 0, NULL, NULL },
 };

@@ -24,6 +24,14 @@
  *
  * Sending never changes the hub's state: a connection that must close
  * while a frame is being delivered is closed from an idle callback.
+ *
+ * Calls. A call room ("call:<id>") is a room like the others, with one
+ * more message: "signal", relayed from one member to another without
+ * touching the database (who is in the room is known here). Who was in a
+ * call when is written as users come and go: each first join and last
+ * leave of a user is queued in the attendance journal, and one worker at
+ * a time drains it in order (see attendance_work()), so the main context
+ * only takes a lock to queue.
  */
 
 #include "config.h"
@@ -106,6 +114,7 @@ struct _HubSub
   gboolean     catching_up;  /* a resume's replay is running */
   gint64       last_seq;     /* the last chat seq sent to it */
   GQueue       buffer;       /* PendingFrame, while pending or catching up */
+  char        *signal_head;  /* call rooms: the start of this connection's signals, once made */
 };
 
 typedef struct
@@ -117,6 +126,8 @@ typedef struct
 struct _HubRoom
 {
   char        *name;
+  const char  *call_id;      /* call rooms: the id in name, else NULL */
+  char        *parent;       /* call rooms: their session's or lesson's room, once a join found it */
   GHashTable  *subs;         /* HubSub set */
   GHashTable  *present;      /* user id -> number of active subscriptions */
   GQueue       ops;          /* RoomOp waiting for the one running */
@@ -156,6 +167,15 @@ struct _ParlaHub
   gboolean             token_check_running;
   gboolean             scan_running;
   gboolean             shut_down;
+
+  /* signals: reused for every one */
+  JsonGenerator       *generator;
+  GString             *signal_text;
+
+  /* the attendance journal, shared with the worker draining it */
+  GMutex               attendance_mutex;
+  GQueue               attendance;       /* Attendance, oldest first */
+  gboolean             attendance_running;
 };
 
 G_DEFINE_FINAL_TYPE (ParlaHub, parla_hub, G_TYPE_OBJECT)
@@ -507,6 +527,182 @@ publish_presence (ParlaHub   *self,
   publish (self, &frame);
 }
 
+/* Attendance of calls: the journal */
+
+typedef struct
+{
+  char     *call_id;
+  char     *user_id;
+  gint64    at;
+  gboolean  joined;      /* else left */
+} Attendance;
+
+static void
+attendance_free (Attendance *attendance)
+{
+  g_free (attendance->call_id);
+  g_free (attendance->user_id);
+  g_free (attendance);
+}
+
+/* A stay begins: its row, and the call has started (again). */
+static gboolean
+attendance_apply_join (ParlaDb     *db,
+                       Attendance  *attendance,
+                       GError     **error)
+{
+  g_autofree char *id = parla_db_new_id ();
+
+  /* A stay left open by a server that stopped without ending it ends
+   * when its user comes back, at the latest. */
+  return parla_db_exec (db, error,
+                        "UPDATE call_attendance SET left_at = $3 "
+                        "WHERE call_id = $1 AND user_id = $2 AND left_at IS NULL",
+                        PARLA_DB_TEXT, attendance->call_id,
+                        PARLA_DB_TEXT, attendance->user_id,
+                        PARLA_DB_INT, attendance->at,
+                        PARLA_DB_END) >= 0 &&
+         parla_db_exec (db, error,
+                        "INSERT INTO call_attendance (id, call_id, user_id, joined_at) VALUES ($1, $2, $3, $4)",
+                        PARLA_DB_TEXT, id,
+                        PARLA_DB_TEXT, attendance->call_id,
+                        PARLA_DB_TEXT, attendance->user_id,
+                        PARLA_DB_INT, attendance->at,
+                        PARLA_DB_END) >= 0 &&
+         parla_db_exec (db, error,
+                        "UPDATE calls SET started_at = COALESCE(started_at, $2), ended_at = NULL WHERE id = $1",
+                        PARLA_DB_TEXT, attendance->call_id,
+                        PARLA_DB_INT, attendance->at,
+                        PARLA_DB_END) >= 0;
+}
+
+/* A stay ends; with the last one, the call. */
+static gboolean
+attendance_apply_leave (ParlaDb     *db,
+                        Attendance  *attendance,
+                        GError     **error)
+{
+  return parla_db_exec (db, error,
+                        "UPDATE call_attendance SET left_at = $3 "
+                        "WHERE call_id = $1 AND user_id = $2 AND left_at IS NULL",
+                        PARLA_DB_TEXT, attendance->call_id,
+                        PARLA_DB_TEXT, attendance->user_id,
+                        PARLA_DB_INT, attendance->at,
+                        PARLA_DB_END) >= 0 &&
+         parla_db_exec (db, error,
+                        "UPDATE calls SET ended_at = $2 WHERE id = $1 AND NOT EXISTS "
+                        "(SELECT 1 FROM call_attendance WHERE call_id = $1 AND left_at IS NULL)",
+                        PARLA_DB_TEXT, attendance->call_id,
+                        PARLA_DB_INT, attendance->at,
+                        PARLA_DB_END) >= 0;
+}
+
+/* On a worker: writes what the journal holds, in order, one transaction
+ * per round, until it finds the journal empty. Only then does it let the
+ * main context start another drain, so the journal is written in the
+ * order it was queued, also at shutdown (the server waits for its
+ * workers). A batch the database refuses is logged and dropped. */
+static gpointer
+attendance_work (ParlaDb   *db,
+                 gint64     now,
+                 gpointer   data,
+                 GError   **error)
+{
+  ParlaHub *self = data;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      GQueue batch;
+
+      g_mutex_lock (&self->attendance_mutex);
+      batch = self->attendance;
+      g_queue_init (&self->attendance);
+      if (g_queue_is_empty (&batch))
+        self->attendance_running = FALSE;
+      g_mutex_unlock (&self->attendance_mutex);
+
+      if (g_queue_is_empty (&batch))
+        return self;
+
+      if (parla_db_begin_write (db, &local_error))
+        {
+          for (GList *l = batch.head; l != NULL && local_error == NULL; l = l->next)
+            {
+              Attendance *attendance = l->data;
+
+              if (attendance->joined)
+                attendance_apply_join (db, attendance, &local_error);
+              else
+                attendance_apply_leave (db, attendance, &local_error);
+            }
+
+          if (local_error == NULL)
+            parla_db_commit (db, &local_error);
+          else
+            parla_db_rollback (db);
+        }
+
+      if (local_error != NULL)
+        g_warning ("Cannot record who was in calls (%u changes lost): %s",
+                   g_queue_get_length (&batch), local_error->message);
+      g_queue_clear_full (&batch, (GDestroyNotify) attendance_free);
+    }
+}
+
+static void
+on_attendance_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  ParlaHub *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (_parla_server_run_finish (PARLA_SERVER (source), result, &error) != NULL)
+    return;
+
+  /* The work never ran (no database connection, or the server stopping):
+   * what is queued waits for the next change. */
+  g_mutex_lock (&self->attendance_mutex);
+  self->attendance_running = FALSE;
+  g_mutex_unlock (&self->attendance_mutex);
+
+  if (!self->shut_down)
+    g_warning ("Cannot record who was in calls: %s", error->message);
+}
+
+/* @user_id came into (or left) the call of @room: their first connection
+ * in it was let in, or their last one left. */
+static void
+attendance_record (ParlaHub   *self,
+                   HubRoom    *room,
+                   const char *user_id,
+                   gboolean    joined)
+{
+  Attendance *attendance;
+  gboolean start;
+
+  if (room->call_id == NULL)
+    return;
+
+  attendance = g_new0 (Attendance, 1);
+  attendance->call_id = g_strdup (room->call_id);
+  attendance->user_id = g_strdup (user_id);
+  attendance->at = parla_server_now (self->server);
+  attendance->joined = joined;
+
+  g_mutex_lock (&self->attendance_mutex);
+  g_queue_push_tail (&self->attendance, attendance);
+  start = !self->attendance_running;
+  self->attendance_running = TRUE;
+  g_mutex_unlock (&self->attendance_mutex);
+
+  /* Not cancellable: what is queued is written even while shutting down. */
+  if (start)
+    _parla_server_run_async (self->server, attendance_work, g_object_ref (self), g_object_unref, NULL,
+                             NULL, on_attendance_done_cb, self);
+}
+
 /* Rooms and subscriptions */
 
 static void
@@ -527,6 +723,8 @@ room_get (ParlaHub   *self,
 
   room = g_new0 (HubRoom, 1);
   room->name = g_strdup (name);
+  if (g_str_has_prefix (room->name, "call:"))
+    room->call_id = room->name + strlen ("call:");
   room->subs = g_hash_table_new (NULL, NULL);
   room->present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&room->ops);
@@ -543,6 +741,7 @@ room_free (HubRoom *room)
 
   g_hash_table_unref (room->subs);
   g_hash_table_unref (room->present);
+  g_free (room->parent);
   g_free (room->name);
   g_free (room);
 }
@@ -676,6 +875,7 @@ sub_activate (HubSub *sub)
       ParlaHubFrame frame = { PARLA_HUB_TO_ROOM, room->name, NULL, NULL, user->id, 0, text };
 
       publish (self, &frame);
+      attendance_record (self, room, user->id, TRUE);
     }
 }
 
@@ -689,6 +889,7 @@ sub_remove (HubSub *sub)
   g_hash_table_remove (room->subs, sub);
   g_hash_table_steal (sub->conn->subs, room->name);
   g_queue_clear_full (&sub->buffer, (GDestroyNotify) pending_frame_free);
+  g_clear_pointer (&sub->signal_head, g_free);
 
   if (sub->active && user != NULL)
     {
@@ -701,6 +902,7 @@ sub_remove (HubSub *sub)
 
           g_hash_table_remove (room->present, user->id);
           publish (self, &frame);
+          attendance_record (self, room, user->id, FALSE);
         }
       else
         g_hash_table_insert (room->present, g_strdup (user->id), GUINT_TO_POINTER (count - 1));
@@ -957,12 +1159,14 @@ typedef struct
 
   GPtrArray *items;
   gboolean   more;
+  char      *parent;      /* a call room's session or lesson room */
 } JoinOp;
 
 static void
 join_op_free (JoinOp *op)
 {
   g_clear_pointer (&op->items, g_ptr_array_unref);
+  g_free (op->parent);
   conn_unref (op->conn);
   g_object_unref (op->hub);
   g_free (op->room);
@@ -991,6 +1195,9 @@ join_work (ParlaDb   *db,
       parla_set_error (error, PARLA_ERROR_FORBIDDEN, "room", "You are not a participant of %s", op->room);
       goto fail;
     }
+
+  if (!parla_room_dup_parent (db, op->room, &op->parent, error))
+    goto fail;
 
   if (op->after_seq >= 0)
     {
@@ -1037,6 +1244,8 @@ on_join_done_cb (GObject      *source,
       return;
     }
 
+  if (sub->room->parent == NULL)
+    sub->room->parent = g_steal_pointer (&op->parent);
   if (!sub->active)
     sub_activate (sub);
 
@@ -1351,6 +1560,12 @@ static const ParlaField presence_fields[] = {
   { "status", PARLA_FIELD_ENUM, PARLA_FIELD_REQUIRED, 0, 0, presence_names },
 };
 
+static const ParlaField signal_fields[] = {
+  { "room", PARLA_FIELD_STRING, PARLA_FIELD_REQUIRED, 1, PARLA_ROOM_MAX_CHARS },
+  { "to", PARLA_FIELD_ID, PARLA_FIELD_REQUIRED },
+  { "payload", PARLA_FIELD_OBJECT, PARLA_FIELD_REQUIRED },
+};
+
 /* The room of a message, which must be well-formed. */
 static const char *
 get_room (HubConn    *conn,
@@ -1564,6 +1779,91 @@ handle_presence_set (ParlaHub   *self,
   conn_send_ack (conn, id, NULL, -1, NULL, FALSE);
 }
 
+/* {"type":"signal","room":...,"from":...,"payload": the start of every
+ * signal this connection sends in this room, made by json-glib once: the
+ * envelope with a null payload, without the null and the closing brace. */
+static const char *
+sub_get_signal_head (HubSub *sub)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autofree char *text = NULL;
+
+  if (sub->signal_head != NULL)
+    return sub->signal_head;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  parla_json_add_string (builder, "type", "signal");
+  parla_json_add_string (builder, "room", sub->room->name);
+  parla_json_add_string (builder, "from", sub->conn->user_id);
+  json_builder_set_member_name (builder, "payload");
+  json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  text = builder_text (builder);
+
+  g_assert (g_str_has_suffix (text, ":null}"));
+  sub->signal_head = g_strndup (text, strlen (text) - strlen ("null}"));
+
+  return sub->signal_head;
+}
+
+/* The hot path of calls: one peer's offer, answer or ICE candidate to
+ * another. Nothing here touches the database: who is in the room is
+ * known, and membership was checked when each of them joined. The frame
+ * is made once, for every connection of the recipient in the room: the
+ * sender's envelope start, then the payload as it was parsed. */
+static void
+handle_signal (ParlaHub   *self,
+               HubConn    *conn,
+               JsonObject *object,
+               const char *id)
+{
+  const char *room_name = json_object_get_string_member (object, "room");
+  const char *to = json_object_get_string_member (object, "to");
+  ParlaHubFrame frame = { PARLA_HUB_TO_ROOM, NULL, NULL, NULL, NULL, 0, NULL };
+  const char *recipients[] = { to, NULL };
+  HubSub *sub;
+
+  if (!g_str_has_prefix (room_name, "call:") || !parla_room_parse (room_name, NULL, NULL))
+    {
+      conn_send_error (conn, id, PARLA_ERROR_INVALID_INPUT, "room",
+                       "Signals go through a call room, “call:<id>”");
+      return;
+    }
+
+  sub = g_hash_table_lookup (conn->subs, room_name);
+  if (sub == NULL || !sub->active)
+    {
+      conn_send_error (conn, id, PARLA_ERROR_FORBIDDEN, "room", "Join the room first");
+      return;
+    }
+
+  if (g_str_equal (to, conn->user_id))
+    {
+      conn_send_error (conn, id, PARLA_ERROR_INVALID_INPUT, "to", "A signal goes to someone else");
+      return;
+    }
+
+  if (present_count (sub->room, to) == 0)
+    {
+      conn_send_error (conn, id, PARLA_ERROR_NOT_FOUND, "to", "The recipient is not in this room");
+      return;
+    }
+
+  g_string_assign (self->signal_text, sub_get_signal_head (sub));
+  json_generator_set_root (self->generator, json_object_get_member (object, "payload"));
+  json_generator_to_gstring (self->generator, self->signal_text);
+  json_generator_set_root (self->generator, NULL);
+  g_string_append_c (self->signal_text, '}');
+
+  frame.room = sub->room->name;
+  frame.user_ids = recipients;
+  frame.text = self->signal_text->str;
+  publish (self, &frame);
+
+  conn_send_ack (conn, id, room_name, -1, NULL, FALSE);
+}
+
 #define MESSAGE(type, fields, handler) { type, fields, G_N_ELEMENTS (fields), handler }
 
 static const struct
@@ -1580,6 +1880,7 @@ static const struct
   MESSAGE ("chat.read", mark_fields, handle_chat_read),
   MESSAGE ("chat.delivered", mark_fields, handle_chat_delivered),
   MESSAGE ("presence.set", presence_fields, handle_presence_set),
+  MESSAGE ("signal", signal_fields, handle_signal),
 };
 
 /* The token bucket of a connection. */
@@ -2343,23 +2644,125 @@ stop_timer (GSource **source)
 
 /* Session events from the HTTP handlers */
 
+/* Takes @user_id's connections out of @room_name, telling each
+ * (room.left about themself). */
+static void
+kick_user (ParlaHub   *self,
+           const char *room_name,
+           const char *user_id)
+{
+  HubUser *user = g_hash_table_lookup (self->users, user_id);
+  g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_unref);
+
+  for (guint c = 0; user != NULL && c < user->conns->len; c++)
+    g_ptr_array_add (conns, conn_ref (g_ptr_array_index (user->conns, c)));
+
+  for (guint c = 0; c < conns->len; c++)
+    {
+      HubConn *conn = g_ptr_array_index (conns, c);
+      HubSub *sub = conn->dropped ? NULL : g_hash_table_lookup (conn->subs, room_name);
+
+      if (sub != NULL)
+        {
+          gboolean was_active = sub->active;
+
+          sub_remove (sub);
+          if (was_active && conn->user != NULL)
+            {
+              g_autofree char *text = membership_text ("room.left", room_name, conn->user);
+              conn_send_text (conn, text);
+            }
+        }
+    }
+}
+
+/* Takes @user_id (NULL: everyone) out of the calls of @parent, the room
+ * of a session or a lesson they may no longer be in. */
+static void
+kick_from_calls (ParlaHub   *self,
+                 const char *parent,
+                 const char *user_id)
+{
+  g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->rooms);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      HubRoom *room = value;
+
+      if (room->parent != NULL && g_str_equal (room->parent, parent))
+        g_ptr_array_add (rooms, g_strdup (room->name));
+    }
+
+  for (guint i = 0; i < rooms->len; i++)
+    {
+      const char *name = g_ptr_array_index (rooms, i);
+      g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_free);
+      HubRoom *room = g_hash_table_lookup (self->rooms, name);
+      GHashTableIter subs;
+      gpointer key;
+
+      if (room == NULL)
+        continue;
+
+      if (user_id != NULL)
+        g_ptr_array_add (users, g_strdup (user_id));
+      else
+        {
+          g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+          g_hash_table_iter_init (&subs, room->subs);
+          while (g_hash_table_iter_next (&subs, &key, NULL))
+            {
+              HubSub *sub = key;
+
+              if (g_hash_table_add (seen, sub->conn->user_id))
+                g_ptr_array_add (users, g_strdup (sub->conn->user_id));
+            }
+        }
+
+      for (guint u = 0; u < users->len; u++)
+        kick_user (self, name, g_ptr_array_index (users, u));
+    }
+}
+
 /* A new booking makes each side see the other's presence; a cancelled
- * seat takes the learner out of the session's room. */
+ * seat takes the learner out of the session's room and its call, a
+ * cancelled lesson both sides out of its call, a cancelled session
+ * everyone out of its call. */
 static void
 apply_side_effects (ParlaHub      *self,
                     ParlaHubEvent *event)
 {
+  JsonObject *body;
   JsonObject *booking;
-  const char *learner_id, *teacher_id;
+  const char *learner_id, *teacher_id, *kind;
 
-  if (event->body == NULL || !json_object_has_member (json_node_get_object (event->body), "booking"))
+  if (event->body == NULL)
+    return;
+  body = json_node_get_object (event->body);
+
+  if (g_str_equal (event->type, "session.cancelled"))
+    {
+      const char *session_id = json_object_get_string_member_with_default (body, "session_id", NULL);
+      g_autofree char *room = session_id ? parla_room_name ("session", session_id) : NULL;
+
+      if (room != NULL)
+        kick_from_calls (self, room, NULL);
+      return;
+    }
+
+  if (!json_object_has_member (body, "booking"))
     return;
 
-  booking = json_object_get_object_member (json_node_get_object (event->body), "booking");
+  booking = json_object_get_object_member (body, "booking");
   if (booking == NULL)
     return;
   learner_id = json_object_get_string_member_with_default (booking, "learner_id", NULL);
   teacher_id = json_object_get_string_member_with_default (booking, "teacher_id", NULL);
+  kind = json_object_get_string_member_with_default (booking, "kind", "");
   if (learner_id == NULL || teacher_id == NULL)
     return;
 
@@ -2378,33 +2781,26 @@ apply_side_effects (ParlaHub      *self,
             send_presence_of (g_ptr_array_index (watcher->conns, c), pair[i][1]);
         }
     }
-  else if (g_str_equal (event->type, "booking.cancelled") &&
-           g_strcmp0 (json_object_get_string_member_with_default (booking, "kind", NULL), "session") == 0)
+  else if (g_str_equal (event->type, "booking.cancelled") && g_str_equal (kind, "session"))
     {
       const char *session_id = json_object_get_string_member_with_default (booking, "session_id", NULL);
       g_autofree char *room = session_id ? parla_room_name ("session", session_id) : NULL;
-      HubUser *learner = g_hash_table_lookup (self->users, learner_id);
-      g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_unref);
 
-      for (guint c = 0; room != NULL && learner != NULL && c < learner->conns->len; c++)
-        g_ptr_array_add (conns, conn_ref (g_ptr_array_index (learner->conns, c)));
-
-      for (guint c = 0; c < conns->len; c++)
+      if (room != NULL)
         {
-          HubConn *conn = g_ptr_array_index (conns, c);
-          HubSub *sub = conn->dropped ? NULL : g_hash_table_lookup (conn->subs, room);
+          kick_user (self, room, learner_id);
+          kick_from_calls (self, room, learner_id);
+        }
+    }
+  else if (g_str_equal (event->type, "booking.cancelled") && g_str_equal (kind, "lesson"))
+    {
+      const char *booking_id = json_object_get_string_member_with_default (booking, "id", NULL);
+      g_autofree char *room = booking_id ? parla_room_name ("booking", booking_id) : NULL;
 
-          if (sub != NULL)
-            {
-              gboolean was_active = sub->active;
-
-              sub_remove (sub);
-              if (was_active && conn->user != NULL)
-                {
-                  g_autofree char *text = membership_text ("room.left", room, conn->user);
-                  conn_send_text (conn, text);
-                }
-            }
+      if (room != NULL)
+        {
+          kick_from_calls (self, room, learner_id);
+          kick_from_calls (self, room, teacher_id);
         }
     }
 }
@@ -2470,6 +2866,10 @@ parla_hub_finalize (GObject *object)
   g_clear_object (&self->backplane);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->generator);
+  g_string_free (self->signal_text, TRUE);
+  g_queue_clear_full (&self->attendance, (GDestroyNotify) attendance_free);
+  g_mutex_clear (&self->attendance_mutex);
 
   G_OBJECT_CLASS (parla_hub_parent_class)->finalize (object);
 }
@@ -2492,6 +2892,10 @@ parla_hub_init (ParlaHub *self)
   self->watchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
+  self->generator = json_generator_new ();
+  self->signal_text = g_string_sized_new (1024);
+  g_mutex_init (&self->attendance_mutex);
+  g_queue_init (&self->attendance);
 }
 
 /**

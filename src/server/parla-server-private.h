@@ -269,6 +269,7 @@ extern const ParlaRoute parla_session_routes[];
 extern const ParlaRoute parla_booking_routes[];
 extern const ParlaRoute parla_meta_routes[];
 extern const ParlaRoute parla_realtime_routes[];
+extern const ParlaRoute parla_call_routes[];
 
 /* parla-demo.c */
 gboolean    parla_demo_seed               (ParlaDb       *db,

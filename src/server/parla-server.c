@@ -61,6 +61,7 @@ typedef struct
   ParlaRequest      *req;
   char              *in_flight_key;
   gulong             finished_id;
+  gulong             disconnected_id;
   gboolean           finished;
 
   GError            *write_error;  /* set by the writer */
@@ -80,6 +81,7 @@ static const ParlaRoute *route_tables[] = {
   parla_booking_routes,
   parla_meta_routes,
   parla_realtime_routes,
+  parla_call_routes,
 };
 
 /* Config */
@@ -103,12 +105,13 @@ parla_server_config_new (void)
   config->pwhash_opslimit = 2;
   config->ws_max_message_bytes = 64 * 1024;
   config->ws_messages_per_second = 20;
-  config->ws_message_burst = 40;
+  config->ws_message_burst = 100;
   config->ws_max_connections_per_user = 8;
   config->ws_ping_interval_seconds = 20;
   config->ws_idle_timeout_seconds = 60;
   config->ws_token_check_seconds = 2;
   config->ws_session_scan_seconds = 60;
+  config->turn_ttl_seconds = 24 * 3600;
   config->policy = parla_policy_new_default ();
 
   return config;
@@ -122,6 +125,9 @@ config_copy (const ParlaServerConfig *src)
   config->db_url = g_strdup (src->db_url);
   config->ws_allowed_origins = g_strdup (src->ws_allowed_origins);
   config->listen_host = g_strdup (src->listen_host);
+  config->stun_urls = g_strdupv (src->stun_urls);
+  config->turn_urls = g_strdupv (src->turn_urls);
+  config->turn_secret = g_strdup (src->turn_secret);
   config->policy = parla_policy_copy (src->policy);
 
   return config;
@@ -136,6 +142,9 @@ parla_server_config_free (ParlaServerConfig *config)
   g_free (config->db_url);
   g_free (config->ws_allowed_origins);
   g_free (config->listen_host);
+  g_strfreev (config->stun_urls);
+  g_strfreev (config->turn_urls);
+  g_free (config->turn_secret);
   g_clear_pointer (&config->policy, parla_policy_unref);
   g_free (config);
 }
@@ -168,7 +177,10 @@ static void
 job_free (Job *job)
 {
   if (job->msg != NULL)
-    g_clear_signal_handler (&job->finished_id, job->msg);
+    {
+      g_clear_signal_handler (&job->finished_id, job->msg);
+      g_clear_signal_handler (&job->disconnected_id, job->msg);
+    }
   g_clear_object (&job->task);
   g_clear_object (&job->msg);
   g_clear_pointer (&job->req, parla_request_free);
@@ -951,6 +963,9 @@ on_request_cb (SoupServer        *soup,
     }
 
   job->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_message_finished_cb), job);
+  /* A message whose client hung up must never be unpaused (a critical in
+   * libsoup 3.2): count a disconnection as the end too. */
+  job->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_message_finished_cb), job);
   soup_server_message_pause (msg);
   g_thread_pool_push (self->pool, job, NULL);
 }

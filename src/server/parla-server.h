@@ -30,7 +30,7 @@ typedef struct
   guint64      pwhash_opslimit;         /* Argon2id passes: 2 */
   int          ws_max_message_bytes;    /* one WebSocket message, all fragments: 64 KiB */
   int          ws_messages_per_second;  /* per connection, refill rate: 20 */
-  int          ws_message_burst;        /* per connection, bucket size: 40 */
+  int          ws_message_burst;        /* per connection, bucket size: 100 (a call's ICE candidates) */
   int          ws_max_connections_per_user;  /* 8 */
   int          ws_ping_interval_seconds;     /* 20 */
   int          ws_idle_timeout_seconds;      /* nothing received for this long closes: 60 */
@@ -38,6 +38,11 @@ typedef struct
   int          ws_session_scan_seconds;      /* session.starting/started/ended scan: 60 */
   char        *ws_allowed_origins;           /* more origins than the server's own, space separated,
                                               * e.g. "https://parla.app" behind a TLS proxy; NULL: none */
+  char       **stun_urls;                    /* "stun:" URIs handed to call participants; NULL: none */
+  char       **turn_urls;                    /* "turn:"/"turns:" URIs, with credentials; NULL: none */
+  char        *turn_secret;                  /* coturn's static-auth-secret; NULL: no TURN entry.
+                                              * Never logged. */
+  int          turn_ttl_seconds;             /* TURN credentials expire after: 86400 */
   gboolean     demo;
   ParlaPolicy *policy;
 } ParlaServerConfig;
@@ -52,6 +57,12 @@ gboolean           parla_server_config_load_env   (ParlaServerConfig  *config,
                                                    GError            **error);
 gboolean           parla_server_config_set_listen (ParlaServerConfig  *config,
                                                    const char         *listen,
+                                                   GError            **error);
+gboolean           parla_server_config_set        (ParlaServerConfig  *config,
+                                                   const char         *group,
+                                                   const char         *key,
+                                                   const char         *value,
+                                                   const char         *origin,
                                                    GError            **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaServerConfig, parla_server_config_free)
 

@@ -19,12 +19,22 @@
  *
  * The output side passes everything through and counts the bytes written,
  * so that the owner can tell how far behind a slow reader is.
+ *
+ * Waiting for input. libsoup 3.2 destroys its input source before every
+ * read and attaches a new one after it, and GLib 2.74 writes to the main
+ * context's wakeup eventfd for every file descriptor a source adds or
+ * removes, also when dispatching, for every level of child sources. Our
+ * source on top of SoupFilterInputStream's on top of the socket stream's
+ * made that several system calls per message received. Once the base has
+ * nothing buffered (a read from it would block), the input side waits on
+ * the socket itself with one source and one descriptor.
  */
 
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
+#include <gio/gfiledescriptorbased.h>
 
 #include "parla-ws-stream.h"
 
@@ -69,6 +79,11 @@ struct _ParlaWsInput
   guint64           discarded;
   ParlaWsLimitFunc  limit_func;
   gpointer          limit_data;
+
+  /* the socket under the base, to wait on directly once the base holds
+   * nothing buffered; -1 when there is none */
+  int               fd;
+  gboolean          base_drained;
 };
 
 static void parla_ws_input_pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -228,6 +243,8 @@ fill (ParlaWsInput  *self,
     }
   else if (n == 0)
     self->eof = TRUE;
+  else if (error != NULL && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    self->base_drained = TRUE;
 
   return n;
 }
@@ -329,6 +346,60 @@ parla_ws_input_is_readable (GPollableInputStream *stream)
          g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (self->base));
 }
 
+/* A pollable source that is one GSource polling one descriptor. */
+typedef struct
+{
+  GSource  source;
+  GObject *stream;     /* owned */
+} SocketSource;
+
+static gboolean
+socket_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  GPollableSourceFunc func = (GPollableSourceFunc) (void (*) (void)) callback;
+
+  return func (((SocketSource *) source)->stream, user_data);
+}
+
+static void
+socket_source_finalize (GSource *source)
+{
+  g_clear_object (&((SocketSource *) source)->stream);
+}
+
+static GSourceFuncs socket_source_funcs = {
+  NULL,
+  NULL,   /* dispatched when the descriptor is readable */
+  socket_source_dispatch,
+  socket_source_finalize,
+  NULL,
+  NULL,
+};
+
+static GSource *
+socket_source_new (GObject      *stream,
+                   int           fd,
+                   GCancellable *cancellable)
+{
+  GSource *source = g_source_new (&socket_source_funcs, sizeof (SocketSource));
+
+  g_source_set_static_name (source, "ParlaWsStream input");
+  ((SocketSource *) source)->stream = g_object_ref (stream);
+  g_source_add_unix_fd (source, fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+
+  if (cancellable != NULL)
+    {
+      g_autoptr(GSource) cancelled = g_cancellable_source_new (cancellable);
+
+      g_source_set_dummy_callback (cancelled);
+      g_source_add_child_source (source, cancelled);
+    }
+
+  return source;
+}
+
 static GSource *
 parla_ws_input_create_source (GPollableInputStream *stream,
                               GCancellable         *cancellable)
@@ -338,6 +409,8 @@ parla_ws_input_create_source (GPollableInputStream *stream,
 
   if (self->approved > 0 || self->eof)
     base_source = g_timeout_source_new (0);
+  else if (self->fd >= 0 && self->base_drained)
+    return socket_source_new (G_OBJECT (stream), self->fd, cancellable);
   else
     base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->base), NULL);
 
@@ -388,6 +461,23 @@ static void
 parla_ws_input_init (ParlaWsInput *self)
 {
   self->last_input = g_get_monotonic_time ();
+  self->fd = -1;
+}
+
+/* The descriptor under @stream and the filters over it (libsoup's
+ * SoupFilterInputStream over the socket's stream), or -1. A filter's
+ * buffer is empty once a read from it would block: then waiting on the
+ * descriptor is waiting for the next bytes. */
+static int
+find_fd (GInputStream *stream)
+{
+  while (G_IS_FILTER_INPUT_STREAM (stream))
+    stream = g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (stream));
+
+  if (G_IS_FILE_DESCRIPTOR_BASED (stream))
+    return g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (stream));
+
+  return -1;
 }
 
 /* The output side */
@@ -644,6 +734,7 @@ parla_ws_stream_new (GIOStream *base,
   self->input->base = g_object_ref (g_io_stream_get_input_stream (base));
   self->input->owner = self;
   self->input->limit = max_message_bytes;
+  self->input->fd = find_fd (self->input->base);
 
   self->output = g_object_new (PARLA_TYPE_WS_OUTPUT, NULL);
   self->output->base = g_object_ref (g_io_stream_get_output_stream (base));

@@ -239,6 +239,81 @@ test_connections_released (void)
   pt_server_stop (server);
 }
 
+/* A client that hangs up while a worker still runs its request: the
+ * answer has nowhere to go, and the server must simply drop it (unpausing
+ * a message whose connection is gone is a critical, fatal in tests). */
+static void
+on_read_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_client_gone_mid_request (void)
+{
+  PtServer *server = pt_server_start (NULL, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GUri) uri = g_uri_parse (server->base_url, G_URI_FLAGS_NONE, NULL);
+
+  pt_server_set_delay (server, 300);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocketConnection) conn = NULL;
+      const char *request = "GET /api/v1/teachers HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+      conn = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                              g_uri_get_port (uri), NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_usleep (100 * 1000);
+      g_io_stream_close (G_IO_STREAM (conn), NULL, &error);
+      g_assert_no_error (error);
+    }
+  /* The same through libsoup's client, cancelled while the server works. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autofree char *url = g_strconcat (server->base_url, i % 2 ? "api/v1/auth/login" : "api/v1/teachers", NULL);
+      g_autoptr(SoupMessage) msg = soup_message_new (i % 2 ? "POST" : "GET", url);
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(GBytes) body = NULL;
+      gboolean done = FALSE;
+
+      if (i % 2)
+        {
+          static const char login[] = "{\"email\":\"nobody@example.org\",\"password\":\"password123\"}";
+
+          body = g_bytes_new_static (login, strlen (login));
+          soup_message_set_request_body_from_bytes (msg, "application/json", body);
+        }
+      g_timeout_add_once (100, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                        on_read_cb, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  /* Let the workers finish the abandoned requests. */
+  g_usleep (800 * 1000);
+  pt_server_set_delay (server, 0);
+
+  {
+    g_autoptr(PtResponse) response = pt_request (server, "GET", "/api/v1/teachers", NULL, NULL, NULL);
+    pt_assert_status (response, 200);
+  }
+
+  pt_server_stop (server);
+}
+
 static char *
 openapi_path (const char *pattern)
 {
@@ -319,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/server/http/bad-token", test_bad_token);
   g_test_add_func ("/server/http/openapi-covers-routes", test_openapi_covers_routes);
   g_test_add_func ("/server/http/connections-released", test_connections_released);
+  g_test_add_func ("/server/http/client-gone-mid-request", test_client_gone_mid_request);
 
   return g_test_run ();
 }
