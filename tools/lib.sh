@@ -10,12 +10,13 @@ PARLA_BUILD=${PARLA_BUILD:-$PARLA_ROOT/_build}
 BUILD_PACKAGES=(
   gcc meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsoup-3.0-dev
-  libsqlite3-dev libsodium-dev
+  libsqlite3-dev libsodium-dev libsecret-1-dev
   tzdata
 )
 
 TEST_PACKAGES=(
   sqlite3 valgrind
+  dbus-daemon gnome-keyring
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
