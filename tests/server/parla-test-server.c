@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -714,4 +716,206 @@ pt_node_int (JsonNode   *node,
       g_error ("%s is not an integer in %s", path, text);
     }
   return json_node_get_int (member);
+}
+
+static gboolean
+on_wakeup_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+void
+pt_iterate (void)
+{
+  GSource *wakeup = g_timeout_source_new (50);
+
+  g_source_set_callback (wakeup, on_wakeup_cb, NULL, NULL);
+  g_source_attach (wakeup, g_main_context_get_thread_default ());
+  g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+  g_source_destroy (wakeup);
+  g_source_unref (wakeup);
+}
+
+/* The server binary in a subprocess */
+
+static gboolean
+port_is_free (guint port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GSocket) socket = NULL;
+  gboolean bound;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_assert_nonnull (socket);
+  bound = g_socket_bind (socket, address, TRUE, NULL);
+  g_socket_close (socket, NULL);
+
+  return bound;
+}
+
+/* Ports below the ephemeral range (32768 and up on Linux): a client's
+ * connection to a server that is down can never be given this port as
+ * its own, so the server can always have it back. */
+guint
+pt_free_port (void)
+{
+  for (guint i = 0; i < 1000; i++)
+    {
+      guint port = (guint) g_random_int_range (20000, 32000);
+
+      if (port_is_free (port))
+        return port;
+    }
+
+  g_error ("No free port");
+  return 0;
+}
+
+/* In the child: a test that dies (a failed assertion aborts) takes its
+ * servers with it. */
+void
+pt_child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Spawns the server; FALSE when it did not come to listen. */
+static gboolean
+spawn_process (PtProcess *process)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", process->port);
+  g_autofree char *line = NULL;
+  const char *exe = g_getenv ("PARLA_SERVER_BIN");
+  const char *argv[] = { exe, "--listen", listen, "--db", process->db_url, NULL };
+
+  g_assert_nonnull (exe);
+  g_assert_null (process->process);
+
+  g_subprocess_launcher_set_child_setup (launcher, pt_child_setup, NULL, NULL);
+  for (guint i = 0; process->env != NULL && process->env[i] != NULL; i++)
+    {
+      const char *eq = strchr (process->env[i], '=');
+      g_autofree char *name = NULL;
+
+      g_assert_nonnull (eq);
+      name = g_strndup (process->env[i], eq - process->env[i]);
+      g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
+    }
+
+  process->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  process->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process->process));
+
+  line = g_data_input_stream_read_line_utf8 (process->out, NULL, NULL, NULL);
+  if (line != NULL && strstr (line, " listening on ") != NULL)
+    return TRUE;
+
+  g_subprocess_wait (process->process, NULL, NULL);
+  g_clear_object (&process->out);
+  g_clear_object (&process->process);
+  return FALSE;
+}
+
+PtProcess *
+pt_process_start (const char * const *env)
+{
+  PtProcess *process = g_new0 (PtProcess, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  process->dir = g_dir_make_tmp ("parla-process-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (process->dir, "parla.db", NULL);
+  process->db_url = g_strconcat ("sqlite:", path, NULL);
+  process->env = g_strdupv ((char **) env);
+
+  /* Another test may take the port between the check and the spawn. */
+  for (guint attempt = 0; ; attempt++)
+    {
+      process->port = pt_free_port ();
+      if (spawn_process (process))
+        break;
+      if (attempt == 20)
+        g_error ("parla-server does not start");
+    }
+
+  process->base_url = g_strdup_printf ("http://127.0.0.1:%u/", process->port);
+  process->remote = g_new0 (PtServer, 1);
+  process->remote->base_url = g_strdup (process->base_url);
+
+  return process;
+}
+
+static void
+reap (PtProcess *process)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait (process->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&process->out);
+  g_clear_object (&process->process);
+}
+
+void
+pt_process_kill (PtProcess *process)
+{
+  g_assert_nonnull (process->process);
+
+  g_subprocess_send_signal (process->process, SIGKILL);
+  reap (process);
+}
+
+void
+pt_process_resume (PtProcess *process)
+{
+  g_assert_null (process->process);
+
+  /* The port is ours (see pt_free_port()), but the old sockets may take
+   * a moment to go. */
+  for (guint attempt = 0; !spawn_process (process); attempt++)
+    {
+      if (attempt == 100)
+        g_error ("parla-server does not start again on port %u", process->port);
+      g_usleep (100 * 1000);
+    }
+}
+
+void
+pt_process_signal (PtProcess *process,
+                   int        signum)
+{
+  g_assert_nonnull (process->process);
+
+  g_subprocess_send_signal (process->process, signum);
+}
+
+void
+pt_process_free (PtProcess *process)
+{
+  if (process == NULL)
+    return;
+
+  if (process->process != NULL)
+    {
+      /* A stopped process would not see the SIGTERM. */
+      g_subprocess_send_signal (process->process, SIGCONT);
+      g_subprocess_send_signal (process->process, SIGTERM);
+      reap (process);
+    }
+
+  remove_tree (process->dir);
+  g_free (process->dir);
+  g_free (process->db_url);
+  g_free (process->base_url);
+  g_strfreev (process->env);
+  if (process->remote != NULL)
+    {
+      g_free (process->remote->base_url);
+      g_free (process->remote);
+    }
+  g_free (process);
 }

@@ -145,6 +145,57 @@ gushort     pt_ws_wait_closed     (PtWs         *ws,
 void        pt_ws_free            (PtWs         *ws);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtWs, pt_ws_free)
 
+/* Runs the thread-default main context once, waking up at least every
+ * 50 ms, for loops that wait on a condition. */
+void        pt_iterate            (void);
+
+#define PT_WAIT_UNTIL(cond, timeout_ms) \
+  G_STMT_START { \
+    gint64 pt_deadline_ = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000; \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > pt_deadline_) \
+          g_error ("%s:%d: still not %s after %u ms", __FILE__, __LINE__, #cond, (guint) (timeout_ms)); \
+        pt_iterate (); \
+      } \
+  } G_STMT_END
+
+/* The real parla-server binary (PARLA_SERVER_BIN) in a subprocess, on a
+ * fixed loopback port and a database file, so that it can be killed and
+ * started again where it was. @remote only carries the base URL: use it
+ * with pt_request(), pt_register() and pt_ws_connect(), never with
+ * pt_server_*(). */
+typedef struct
+{
+  GSubprocess      *process;      /* NULL while it is not running */
+  GDataInputStream *out;
+  char             *dir;          /* holds parla.db */
+  char             *db_url;
+  char             *base_url;
+  guint             port;
+  GStrv             env;          /* NAME=VALUE added to the environment */
+  PtServer         *remote;
+} PtProcess;
+
+/* A GSpawnChildSetupFunc: the child is killed when the test process dies. */
+void        pt_child_setup        (gpointer       user_data);
+/* A loopback port nothing listens on right now. */
+guint       pt_free_port          (void);
+/* Starts parla-server on a free port and a new database; @env (nullable)
+ * adds NAME=VALUE settings such as "PARLA_WS_PING_SECONDS=1". Returns
+ * once it listens. */
+PtProcess  *pt_process_start      (const char * const *env);
+/* SIGKILL, then waits for it to be gone. */
+void        pt_process_kill       (PtProcess     *process);
+/* Starts it again on the same port and database; waits until it listens. */
+void        pt_process_resume     (PtProcess     *process);
+/* Sends @signum (SIGSTOP, SIGCONT, ...) and returns. */
+void        pt_process_signal     (PtProcess     *process,
+                                   int            signum);
+/* Stops it if it runs (SIGTERM) and removes its database. */
+void        pt_process_free       (PtProcess     *process);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtProcess, pt_process_free)
+
 const char *pt_node_str           (JsonNode     *node,
                                    const char   *path);
 gint64      pt_node_int           (JsonNode     *node,
