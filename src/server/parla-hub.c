@@ -25,6 +25,12 @@
  * Sending never changes the hub's state: a connection that must close
  * while a frame is being delivered is closed from an idle callback.
  *
+ * Sockets. libsoup answers the handshake; then the socket is taken from
+ * it and runs as a ParlaWsConn on the hub's one ParlaWsLoop (one epoll
+ * set, one GSource, one timer: parla-ws-conn.c). A frame for many
+ * recipients is built once (deliver()) and the same bytes are queued on
+ * each of them.
+ *
  * Calls. A call room ("call:<id>") is a room like the others, with one
  * more message: "signal", relayed from one member to another without
  * touching the database (who is in the room is known here). Who was in a
@@ -40,7 +46,7 @@
 
 #include "parla-chat.h"
 #include "parla-hub.h"
-#include "parla-ws-stream.h"
+#include "parla-ws-conn.h"
 
 #define MAX_ROOMS_PER_CONNECTION 64
 #define MAX_PENDING_FRAMES       1024
@@ -85,8 +91,7 @@ struct _HubConn
   HubUser                 *user;      /* NULL once dropped */
 
   /* owned */
-  SoupWebsocketConnection *ws;
-  ParlaWsStream           *stream;
+  ParlaWsConn             *ws;
   char                    *user_id;
   char                    *token_hash;
   GHashTable              *subs;      /* room name -> HubSub */
@@ -95,7 +100,6 @@ struct _HubConn
   gint64                   refilled_at;
   guint                    drops;
   gint64                   drops_since;
-  guint64                  queued;
 
   gboolean                 close_pending;
   gushort                  close_code;
@@ -119,8 +123,8 @@ struct _HubSub
 
 typedef struct
 {
-  gint64  seq;
-  char   *text;
+  gint64        seq;
+  ParlaWsFrame *wire;
 } PendingFrame;
 
 struct _HubRoom
@@ -143,6 +147,7 @@ struct _ParlaHub
 
   /* owned */
   ParlaHubBackplane   *backplane;
+  ParlaWsLoop         *loop;
   GMainContext        *context;
   GCancellable        *cancellable;
   GHashTable          *conns;      /* HubConn -> (owned ref) */
@@ -292,12 +297,9 @@ conn_unref (HubConn *conn)
     return;
 
   g_assert (conn->user == NULL);
-  if (conn->stream != NULL)
-    parla_ws_stream_set_limit_func (conn->stream, NULL, NULL);
   if (conn->ws != NULL)
-    g_signal_handlers_disconnect_by_data (conn->ws, conn);
-  g_clear_object (&conn->ws);
-  g_clear_object (&conn->stream);
+    parla_ws_conn_disconnect_funcs (conn->ws);
+  g_clear_pointer (&conn->ws, parla_ws_conn_unref);
   g_clear_pointer (&conn->subs, g_hash_table_unref);
   g_free (conn->user_id);
   g_free (conn->token_hash);
@@ -309,7 +311,7 @@ static gboolean
 conn_is_open (HubConn *conn)
 {
   return !conn->dropped && conn->ws != NULL &&
-         soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN;
+         parla_ws_conn_get_state (conn->ws) == PARLA_WS_OPEN;
 }
 
 static gboolean
@@ -343,33 +345,36 @@ conn_close_later (HubConn    *conn,
   g_source_unref (source);
 }
 
-static gsize
-frame_overhead (gsize length)
+/* Queues @wire, a frame made once for all its recipients. */
+static void
+conn_send_frame (HubConn      *conn,
+                 ParlaWsFrame *wire)
 {
-  return length < 126 ? 2 : length <= G_MAXUINT16 ? 4 : 10;
+  if (!conn_is_open (conn) || conn->close_pending)
+    return;
+
+  /* A reader that does not keep up must not make the server buffer
+   * without bound. */
+  if (parla_ws_conn_get_queued_bytes (conn->ws) > MAX_BACKLOG_BYTES)
+    {
+      conn_close_later (conn, CLOSE_POLICY, "Too far behind");
+      return;
+    }
+
+  parla_ws_conn_send_frame (conn->ws, wire);
 }
 
 static void
 conn_send_text (HubConn    *conn,
                 const char *text)
 {
-  gsize length;
+  g_autoptr(ParlaWsFrame) wire = NULL;
 
   if (!conn_is_open (conn) || conn->close_pending)
     return;
 
-  /* A reader that does not keep up must not make the server buffer
-   * without bound. (What libsoup sends itself, pongs and pings, is
-   * written but not counted as queued: the backlog errs low.) */
-  if ((gint64) conn->queued - (gint64) parla_ws_stream_get_bytes_written (conn->stream) > MAX_BACKLOG_BYTES)
-    {
-      conn_close_later (conn, CLOSE_POLICY, "Too far behind");
-      return;
-    }
-
-  length = strlen (text);
-  soup_websocket_connection_send_text (conn->ws, text);
-  conn->queued += length + frame_overhead (length);
+  wire = parla_ws_frame_new_text (text, -1);
+  conn_send_frame (conn, wire);
 }
 
 static void
@@ -708,7 +713,7 @@ attendance_record (ParlaHub   *self,
 static void
 pending_frame_free (PendingFrame *pending)
 {
-  g_free (pending->text);
+  parla_ws_frame_unref (pending->wire);
   g_free (pending);
 }
 
@@ -776,28 +781,28 @@ sub_new (HubConn    *conn,
 }
 
 static void
-sub_send_chat (HubSub     *sub,
-               gint64      seq,
-               const char *text)
+sub_send_chat (HubSub       *sub,
+               gint64        seq,
+               ParlaWsFrame *wire)
 {
   if (seq <= sub->last_seq)
     return;
 
   sub->last_seq = seq;
-  conn_send_text (sub->conn, text);
+  conn_send_frame (sub->conn, wire);
 }
 
 /* A chat frame for @sub: sent now, or kept until its replay is done. */
 static void
-sub_deliver_chat (HubSub     *sub,
-                  gint64      seq,
-                  const char *text)
+sub_deliver_chat (HubSub       *sub,
+                  gint64        seq,
+                  ParlaWsFrame *wire)
 {
   PendingFrame *pending;
 
   if (sub->active && !sub->catching_up)
     {
-      sub_send_chat (sub, seq, text);
+      sub_send_chat (sub, seq, wire);
       return;
     }
 
@@ -809,7 +814,7 @@ sub_deliver_chat (HubSub     *sub,
 
   pending = g_new0 (PendingFrame, 1);
   pending->seq = seq;
-  pending->text = g_strdup (text);
+  pending->wire = parla_ws_frame_ref (wire);
   g_queue_push_tail (&sub->buffer, pending);
 }
 
@@ -821,7 +826,7 @@ sub_flush (HubSub *sub)
   sub->catching_up = FALSE;
   while ((pending = g_queue_pop_head (&sub->buffer)) != NULL)
     {
-      sub_send_chat (sub, pending->seq, pending->text);
+      sub_send_chat (sub, pending->seq, pending->wire);
       pending_frame_free (pending);
     }
 }
@@ -954,30 +959,22 @@ conn_drop (HubConn    *conn,
         }
     }
 
-  if (code != 0 && conn->ws != NULL &&
-      soup_websocket_connection_get_state (conn->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn->ws, code, reason);
+  if (code != 0 && conn->ws != NULL)
+    parla_ws_conn_close (conn->ws, code, reason);
 
   conn_unref (conn);
 }
 
 static void
-on_ws_closed_cb (SoupWebsocketConnection *ws,
-                 HubConn                 *conn)
+on_ws_closed_cb (ParlaWsConn *ws,
+                 gpointer     user_data)
 {
+  HubConn *conn = user_data;
   ParlaHub *self = conn->hub;
 
   conn_drop (conn, 0, NULL);
-  g_signal_handlers_disconnect_by_data (ws, conn);
+  parla_ws_conn_disconnect_funcs (ws);
   g_hash_table_remove (self->conns, conn);
-}
-
-static void
-on_ws_error_cb (SoupWebsocketConnection *ws,
-                GError                  *error,
-                HubConn                 *conn)
-{
-  g_debug ("WebSocket of %s: %s", conn->user_id, error->message);
 }
 
 static gboolean
@@ -989,10 +986,10 @@ on_too_big_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* From inside a read of the stream: close once the read returned. */
+/* From inside a read: close once the read returned. */
 static void
-on_limit_cb (ParlaWsStream *stream,
-             gpointer       user_data)
+on_ws_too_big_cb (ParlaWsConn *ws,
+                  gpointer     user_data)
 {
   HubConn *conn = user_data;
   GSource *source = g_idle_source_new ();
@@ -1006,19 +1003,20 @@ on_limit_cb (ParlaWsStream *stream,
 /* Delivery: recipients are this node's connections */
 
 static void
-send_to_user (ParlaHub   *self,
-              const char *user_id,
-              const char *text)
+send_to_user (ParlaHub     *self,
+              const char   *user_id,
+              ParlaWsFrame *wire)
 {
   HubUser *user = g_hash_table_lookup (self->users, user_id);
 
   for (guint i = 0; user != NULL && i < user->conns->len; i++)
-    conn_send_text (g_ptr_array_index (user->conns, i), text);
+    conn_send_frame (g_ptr_array_index (user->conns, i), wire);
 }
 
 static void
 deliver_room (ParlaHub            *self,
-              const ParlaHubFrame *frame)
+              const ParlaHubFrame *frame,
+              ParlaWsFrame        *wire)
 {
   HubRoom *room = g_hash_table_lookup (self->rooms, frame->room);
   GHashTableIter iter;
@@ -1039,9 +1037,9 @@ deliver_room (ParlaHub            *self,
         continue;
 
       if (frame->seq > 0)
-        sub_deliver_chat (sub, frame->seq, frame->text);
+        sub_deliver_chat (sub, frame->seq, wire);
       else if (sub->active)
-        conn_send_text (sub->conn, frame->text);
+        conn_send_frame (sub->conn, wire);
     }
 }
 
@@ -1049,7 +1047,8 @@ deliver_room (ParlaHub            *self,
  * side of their bookings), and to everyone in a room with them. */
 static void
 deliver_watchers (ParlaHub            *self,
-                  const ParlaHubFrame *frame)
+                  const ParlaHubFrame *frame,
+                  ParlaWsFrame        *wire)
 {
   g_autoptr(GHashTable) targets = g_hash_table_new (g_str_hash, g_str_equal);
   HubUser *subject = g_hash_table_lookup (self->users, frame->subject);
@@ -1086,7 +1085,7 @@ deliver_watchers (ParlaHub            *self,
 
   g_hash_table_iter_init (&iter, targets);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    send_to_user (self, key, frame->text);
+    send_to_user (self, key, wire);
 }
 
 static void
@@ -1094,31 +1093,36 @@ deliver (const ParlaHubFrame *frame,
          gpointer             user_data)
 {
   ParlaHub *self = user_data;
+  g_autoptr(ParlaWsFrame) wire = NULL;
   GHashTableIter iter;
   gpointer key;
 
   if (self->shut_down)
     return;
 
+  /* The bytes on the wire, the same for every recipient. */
+  if (frame->target != PARLA_HUB_REVOKE)
+    wire = parla_ws_frame_new_text (frame->text, -1);
+
   switch (frame->target)
     {
     case PARLA_HUB_TO_ROOM:
-      deliver_room (self, frame);
+      deliver_room (self, frame, wire);
       break;
 
     case PARLA_HUB_TO_USERS:
       for (guint i = 0; frame->user_ids != NULL && frame->user_ids[i] != NULL; i++)
-        send_to_user (self, frame->user_ids[i], frame->text);
+        send_to_user (self, frame->user_ids[i], wire);
       break;
 
     case PARLA_HUB_TO_ALL:
       g_hash_table_iter_init (&iter, self->conns);
       while (g_hash_table_iter_next (&iter, &key, NULL))
-        conn_send_text (key, frame->text);
+        conn_send_frame (key, wire);
       break;
 
     case PARLA_HUB_TO_WATCHERS:
-      deliver_watchers (self, frame);
+      deliver_watchers (self, frame, wire);
       break;
 
     case PARLA_HUB_REVOKE:
@@ -1255,8 +1259,9 @@ on_join_done_cb (GObject      *source,
         {
           JsonNode *item = g_ptr_array_index (op->items, i);
           g_autofree char *text = chat_text (item);
+          g_autoptr(ParlaWsFrame) wire = parla_ws_frame_new_text (text, -1);
 
-          sub_send_chat (sub, json_object_get_int_member (json_node_get_object (item), "seq"), text);
+          sub_send_chat (sub, json_object_get_int_member (json_node_get_object (item), "seq"), wire);
         }
 
       if (op->more && op->items->len > 0)
@@ -1915,17 +1920,16 @@ take_token (ParlaHub *self,
 }
 
 static void
-handle_message (ParlaHub *self,
-                HubConn  *conn,
-                GBytes   *message)
+handle_message (ParlaHub   *self,
+                HubConn    *conn,
+                const char *data,
+                gsize       length)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *object;
   const char *type;
   const char *id = NULL;
-  gsize length;
-  const char *data = g_bytes_get_data (message, &length);
 
   node = parla_json_parse (data, length, &error);
   if (node == NULL)
@@ -1981,11 +1985,13 @@ handle_message (ParlaHub *self,
 }
 
 static void
-on_ws_message_cb (SoupWebsocketConnection *ws,
-                  int                      type,
-                  GBytes                  *message,
-                  HubConn                 *conn)
+on_ws_message_cb (ParlaWsConn *ws,
+                  int          opcode,
+                  const char  *data,
+                  gsize        length,
+                  gpointer     user_data)
 {
+  HubConn *conn = user_data;
   ParlaHub *self = conn->hub;
 
   if (conn->dropped || conn->close_pending || self->shut_down)
@@ -1994,14 +2000,14 @@ on_ws_message_cb (SoupWebsocketConnection *ws,
   if (!take_token (self, conn))
     return;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+  if (opcode != 0x1)
     {
       conn_send_error (conn, NULL, PARLA_ERROR_INVALID_INPUT, NULL, "Messages are JSON text, not binary");
       return;
     }
 
   conn_ref (conn);
-  handle_message (self, conn, message);
+  handle_message (self, conn, data, length);
   conn_unref (conn);
 }
 
@@ -2063,20 +2069,36 @@ upgrade_free (gpointer  data,
   g_free (up);
 }
 
+static const ParlaWsConnFuncs ws_funcs = {
+  on_ws_message_cb,
+  on_ws_too_big_cb,
+  on_ws_closed_cb,
+};
+
+/* Takes the WebSocket @base, and starts reading it once it is set up. */
 static void
-accept_connection (ParlaHub                *self,
-                   SoupWebsocketConnection *ws,
-                   ParlaWsStream           *stream,
-                   Upgrade                 *up)
+accept_connection (ParlaHub  *self,
+                   GIOStream *base,
+                   Upgrade   *up)
 {
+  g_autoptr(GError) error = NULL;
   HubConn *conn = g_new0 (HubConn, 1);
   HubUser *user;
   JsonArray *contacts = NULL;
 
+  conn->ws = parla_ws_conn_new_from_stream (self->loop, base, &ws_funcs, conn, &error);
+  if (conn->ws == NULL)
+    {
+      g_warning ("Cannot take over a WebSocket: %s", error->message);
+      g_io_stream_close (base, NULL, NULL);
+      g_free (conn);
+      return;
+    }
+  /* The socket was duplicated: libsoup's objects go now. */
+  g_io_stream_close (base, NULL, NULL);
+
   conn->ref_count = 1;
   conn->hub = self;
-  conn->ws = g_object_ref (ws);
-  conn->stream = g_object_ref (stream);
   conn->user_id = g_strdup (up->user_id);
   conn->token_hash = g_strdup (up->token_hash);
   conn->subs = g_hash_table_new (g_str_hash, g_str_equal);
@@ -2085,15 +2107,11 @@ accept_connection (ParlaHub                *self,
   conn->drops_since = conn->refilled_at;
   g_hash_table_add (self->conns, conn);
 
-  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message_cb), conn);
-  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed_cb), conn);
-  g_signal_connect (ws, "error", G_CALLBACK (on_ws_error_cb), conn);
-  parla_ws_stream_set_limit_func (stream, on_limit_cb, conn);
-
   user = g_hash_table_lookup (self->users, up->user_id);
   if (user != NULL && user->conns->len >= self->max_connections)
     {
       conn_drop (conn, CLOSE_POLICY, "Too many connections");
+      parla_ws_conn_start (conn->ws);
       return;
     }
 
@@ -2124,6 +2142,9 @@ accept_connection (ParlaHub                *self,
   /* Where the people this user has lessons with are, as of now. */
   for (guint i = 0; contacts != NULL && i < json_array_get_length (contacts); i++)
     send_presence_of (conn, json_object_get_string_member (json_array_get_object_element (contacts, i), "user_id"));
+
+  /* What came right behind the handshake is read after the welcome. */
+  parla_ws_conn_start (conn->ws);
 }
 
 static void
@@ -2133,8 +2154,6 @@ on_wrote_informational_cb (SoupServerMessage *msg,
   ParlaHub *self = up->hub;
   g_autoptr(SoupServerMessage) ref = NULL;
   g_autoptr(GIOStream) base = NULL;
-  g_autoptr(ParlaWsStream) stream = NULL;
-  g_autoptr(SoupWebsocketConnection) ws = NULL;
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
@@ -2151,17 +2170,7 @@ on_wrote_informational_cb (SoupServerMessage *msg,
       return;
     }
 
-  stream = parla_ws_stream_new (base, self->max_message_bytes);
-  ws = soup_websocket_connection_new (G_IO_STREAM (stream), soup_server_message_get_uri (msg),
-                                      SOUP_WEBSOCKET_CONNECTION_SERVER,
-                                      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
-                                      NULL, NULL);
-  /* A single frame past the limit is held back by the stream too; this is
-   * a second line. */
-  soup_websocket_connection_set_max_incoming_payload_size (ws, self->max_message_bytes);
-  soup_websocket_connection_set_keepalive_interval (ws, self->ping_seconds);
-
-  accept_connection (self, ws, stream, up);
+  accept_connection (self, base, up);
 }
 
 static void
@@ -2188,13 +2197,13 @@ on_sweep_cb (gpointer data)
   GHashTableIter iter;
   gpointer key;
 
-  /* libsoup pings; whatever arrives (a pong included) counts as alive. */
+  /* The loop pings; whatever arrives (a pong included) counts as alive. */
   g_hash_table_iter_init (&iter, self->conns);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       HubConn *conn = key;
 
-      if (!conn->dropped && now - parla_ws_stream_get_last_input (conn->stream) > self->idle_us)
+      if (!conn->dropped && now - parla_ws_conn_get_last_input (conn->ws) > self->idle_us)
         g_ptr_array_add (idle, conn_ref (conn));
     }
 
@@ -2860,6 +2869,7 @@ parla_hub_finalize (GObject *object)
   ParlaHub *self = PARLA_HUB (object);
 
   g_clear_pointer (&self->conns, g_hash_table_unref);
+  g_clear_pointer (&self->loop, parla_ws_loop_free);
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->rooms, g_hash_table_unref);
   g_clear_pointer (&self->watchers, g_hash_table_unref);
@@ -2929,6 +2939,10 @@ parla_hub_new (ParlaServer             *server,
   self->token_idle_seconds = config->token_idle_seconds;
 
   parla_hub_backplane_attach (self->backplane, deliver, self);
+  self->loop = parla_ws_loop_new (self->context, self->max_message_bytes, self->ping_seconds);
+  /* The hub closes at MAX_BACKLOG_BYTES, before queueing; this only
+   * catches what the connection sends itself (pongs). */
+  parla_ws_loop_set_max_queued (self->loop, MAX_BACKLOG_BYTES + self->max_message_bytes + 16);
 
   self->sweep_source = add_timer (self, SWEEP_INTERVAL_MS, on_sweep_cb);
   self->token_source = add_timer (self, MAX (1, config->ws_token_check_seconds) * 1000, on_token_timer_cb);
@@ -3024,7 +3038,7 @@ parla_hub_shutdown (ParlaHub *self)
       HubConn *conn = g_ptr_array_index (conns, i);
 
       conn_drop (conn, CLOSE_AWAY, "The server is shutting down");
-      g_signal_handlers_disconnect_by_data (conn->ws, conn);
+      parla_ws_conn_disconnect_funcs (conn->ws);
     }
   g_hash_table_remove_all (self->conns);
 

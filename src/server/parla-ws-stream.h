@@ -1,5 +1,5 @@
-/* parla-ws-stream.h: the stream a WebSocket connection runs on, which
- * bounds whole messages, not only frames
+/* parla-ws-stream.h: the frame parser of server-side WebSocket
+ * connections, which bounds whole messages, not only frames
  *
  * Copyright 2026 The Parla developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,26 +7,47 @@
 
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 G_BEGIN_DECLS
 
-#define PARLA_TYPE_WS_STREAM (parla_ws_stream_get_type ())
-G_DECLARE_FINAL_TYPE (ParlaWsStream, parla_ws_stream, PARLA, WS_STREAM, GIOStream)
+#define PARLA_WS_MAX_HEADER 14
 
-/* Called once, from inside a read, when a client's message passes the
- * limit; schedule the close rather than closing from here. */
-typedef void (*ParlaWsLimitFunc) (ParlaWsStream *stream,
-                                  gpointer       user_data);
+typedef enum
+{
+  PARLA_WS_PARSE_MORE,    /* incomplete: *need is how long the frame is, once known */
+  PARLA_WS_PARSE_FRAME,   /* a whole frame, its payload unmasked in place */
+  PARLA_WS_PARSE_DROP,    /* a data frame past the limit: skip its header, then its payload */
+  PARLA_WS_PARSE_ERROR,   /* a protocol error: close with 1002 */
+} ParlaWsParse;
 
-ParlaWsStream *parla_ws_stream_new                 (GIOStream        *base,
-                                                    guint64           max_message_bytes);
-void           parla_ws_stream_set_limit_func      (ParlaWsStream    *self,
-                                                    ParlaWsLimitFunc  func,
-                                                    gpointer          user_data);
-gint64         parla_ws_stream_get_last_input      (ParlaWsStream    *self);
-guint64        parla_ws_stream_get_bytes_written   (ParlaWsStream    *self);
-guint64        parla_ws_stream_get_bytes_discarded (ParlaWsStream    *self);
-gboolean       parla_ws_stream_get_tripped         (ParlaWsStream    *self);
+typedef struct
+{
+  gboolean  fin;
+  int       opcode;
+  guint8   *payload;
+  guint64   payload_length;
+  gsize     header_length;
+} ParlaWsFrameInfo;
+
+/* The state of one connection's incoming stream. */
+typedef struct
+{
+  guint64   limit;          /* the largest data message, summed over its fragments */
+  guint64   message_bytes;  /* of the fragmented message being received */
+  int       message_opcode; /* 0: none being received */
+  gboolean  tripped;        /* a message passed the limit: data frames are dropped */
+} ParlaWsParser;
+
+void          parla_ws_parser_init  (ParlaWsParser    *self,
+                                     guint64           max_message_bytes);
+ParlaWsParse  parla_ws_parser_next  (ParlaWsParser    *self,
+                                     guint8           *data,
+                                     gsize             length,
+                                     ParlaWsFrameInfo *frame,
+                                     gsize            *need);
+void          parla_ws_unmask       (guint8           *data,
+                                     gsize             length,
+                                     const guint8     *mask);
 
 G_END_DECLS

@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "parla-test-server.h"
 
@@ -937,9 +940,11 @@ raw_free (Raw *raw)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Raw, raw_free)
 
+/* @extra: (nullable): bytes sent in the same write as the handshake */
 static Raw *
-raw_connect (Fixture    *f,
-             const char *token)
+raw_connect_with (Fixture    *f,
+                  const char *token,
+                  GBytes     *extra)
 {
   Raw *raw = g_new0 (Raw, 1);
   g_autoptr(GError) error = NULL;
@@ -956,7 +961,17 @@ raw_connect (Fixture    *f,
   request = g_strdup_printf ("GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                              "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer %s\r\n\r\n", port, token);
-  g_socket_send (raw->socket, request, strlen (request), NULL, &error);
+  if (extra != NULL)
+    {
+      g_autoptr(GByteArray) all = g_byte_array_new ();
+
+      g_byte_array_append (all, (const guint8 *) request, strlen (request));
+      g_byte_array_append (all, g_bytes_get_data (extra, NULL), g_bytes_get_size (extra));
+      g_assert_cmpint (g_socket_send (raw->socket, (const char *) all->data, all->len, NULL, &error),
+                       ==, (gssize) all->len);
+    }
+  else
+    g_socket_send (raw->socket, request, strlen (request), NULL, &error);
   g_assert_no_error (error);
 
   while (!g_str_has_suffix (head->str, "\r\n\r\n"))
@@ -971,6 +986,13 @@ raw_connect (Fixture    *f,
   g_assert_true (g_str_has_prefix (head->str, "HTTP/1.1 101"));
 
   return raw;
+}
+
+static Raw *
+raw_connect (Fixture    *f,
+             const char *token)
+{
+  return raw_connect_with (f, token, NULL);
 }
 
 /* A client frame: masked, with the all-zero key so the payload reads as
@@ -1273,6 +1295,269 @@ test_fragment_flood (Fixture       *f,
   }
 }
 
+
+/* Waits for the ack of @id, skipping other frames. */
+static void
+raw_wait_ack (Raw        *raw,
+              const char *id)
+{
+  g_autofree char *quoted = g_strdup_printf ("\"%s\"", id);
+
+  for (;;)
+    {
+      g_autofree char *text = raw_next_text (raw);
+
+      if (strstr (text, "\"ack\"") != NULL && strstr (text, quoted) != NULL)
+        return;
+    }
+}
+
+/* The server sees the end of the connection: EOF or a reset. */
+static gboolean
+raw_wait_eof (Raw   *raw,
+              guint  timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      guint8 buffer[16384];
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      g_socket_condition_timed_wait (raw->socket, G_IO_IN, 50 * 1000, NULL, NULL);
+      n = g_socket_receive_with_blocking (raw->socket, (char *) buffer, sizeof buffer, FALSE, NULL, &error);
+      if (n == 0)
+        return TRUE;
+      if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return TRUE;
+      if (n > 0)
+        g_byte_array_append (raw->in, buffer, n);
+    }
+
+  return FALSE;
+}
+
+/* A frame that arrives in many tiny TCP segments is put back together. */
+static void
+test_tiny_writes (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Raw) raw = raw_connect (f, f->alice);
+  g_autofree char *welcome = raw_next_text (raw);
+  g_autofree char *join_text = pt_json ("{\"type\":\"join\",\"id\":\"tiny\",\"room\":\"%s\"}", f->room);
+  g_autoptr(GBytes) frame = client_frame (TRUE, 0x1, join_text, strlen (join_text));
+  const char *bytes = g_bytes_get_data (frame, NULL);
+
+  g_assert_nonnull (strstr (welcome, "\"welcome\""));
+  g_socket_set_option (raw->socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
+  for (gsize i = 0; i < g_bytes_get_size (frame); i++)
+    {
+      g_assert_cmpint (g_socket_send (raw->socket, bytes + i, 1, NULL, NULL), ==, 1);
+      g_usleep (2000);
+    }
+
+  raw_wait_ack (raw, "tiny");
+}
+
+/* A frame in the same write as the handshake is not lost: libsoup may
+ * have read it with the request, before the hub took the socket. */
+static void
+test_behind_handshake (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *join_text = pt_json ("{\"type\":\"join\",\"id\":\"early\",\"room\":\"%s\"}", f->room);
+  g_autoptr(GBytes) frame = client_frame (TRUE, 0x1, join_text, strlen (join_text));
+  g_autoptr(Raw) raw = raw_connect_with (f, f->alice, frame);
+  g_autofree char *welcome = raw_next_text (raw);
+
+  /* The welcome still comes first. */
+  g_assert_nonnull (strstr (welcome, "\"welcome\""));
+  raw_wait_ack (raw, "early");
+}
+
+/* A ping gets a pong with the same payload. */
+static void
+test_ping_pong (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(Raw) raw = raw_connect (f, f->alice);
+  g_autofree char *welcome = raw_next_text (raw);
+  g_autoptr(GBytes) ping = client_frame (TRUE, 0x9, "are you there", 13);
+  guint8 opcode = 0;
+
+  g_socket_send (raw->socket, g_bytes_get_data (ping, NULL), g_bytes_get_size (ping), NULL, NULL);
+  for (;;)
+    {
+      g_autoptr(GByteArray) payload = raw_next (raw, &opcode, WAIT);
+
+      if (opcode != 0xa)
+        continue;
+      g_assert_cmpmem (payload->data, payload->len, "are you there", 13);
+      break;
+    }
+}
+
+/* The close handshake: the client's code is echoed and the socket
+ * closed; protocol errors close with 1002, text that is not UTF-8 with
+ * 1007. */
+static void
+expect_close (Raw    *raw,
+              GBytes *frame,
+              guint   code)
+{
+  g_autoptr(GByteArray) payload = NULL;
+  guint8 opcode = 0;
+
+  g_socket_send (raw->socket, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame), NULL, NULL);
+  do
+    {
+      g_clear_pointer (&payload, g_byte_array_unref);
+      payload = raw_next (raw, &opcode, WAIT);
+    }
+  while (opcode != 0x8);
+  g_assert_cmpuint (payload->len, >=, 2);
+  g_assert_cmpuint ((payload->data[0] << 8) | payload->data[1], ==, code);
+}
+
+static void
+test_close_handshake (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const guint8 bye[] = { 0x03, 0xe8, 'b', 'y', 'e' };   /* 1000 */
+  static const guint8 going[] = { 0x03, 0xe9 };                 /* 1001 */
+  static const char bad_utf8[] = "{\"type\":\"\xff\xfe\"}";
+  g_autoptr(PtWs) watcher = pt_ws_connect (f->server, f->teacher);
+
+  {
+    g_autoptr(Raw) raw = raw_connect (f, f->alice);
+    g_autofree char *welcome = raw_next_text (raw);
+    g_autoptr(GBytes) close = client_frame (TRUE, 0x8, bye, sizeof bye);
+
+    expect_close (raw, close, 1000);
+    g_assert_true (raw_wait_eof (raw, 5000));
+  }
+  {
+    g_autoptr(Raw) raw = raw_connect (f, f->alice);
+    g_autofree char *welcome = raw_next_text (raw);
+    g_autoptr(GBytes) close = client_frame (TRUE, 0x8, going, sizeof going);
+
+    expect_close (raw, close, 1001);
+    g_assert_true (raw_wait_eof (raw, 5000));
+  }
+  {
+    /* Unmasked, which a client must never send. */
+    static const guint8 unmasked[] = { 0x81, 0x02, '{', '}' };
+    g_autoptr(Raw) raw = raw_connect (f, f->alice);
+    g_autofree char *welcome = raw_next_text (raw);
+    g_autoptr(GBytes) frame = g_bytes_new_static (unmasked, sizeof unmasked);
+
+    expect_close (raw, frame, 1002);
+    g_assert_true (raw_wait_eof (raw, 5000));
+  }
+  {
+    /* A reserved opcode. */
+    g_autoptr(Raw) raw = raw_connect (f, f->alice);
+    g_autofree char *welcome = raw_next_text (raw);
+    g_autoptr(GBytes) frame = client_frame (TRUE, 0x3, "x", 1);
+
+    expect_close (raw, frame, 1002);
+  }
+  {
+    /* A ping over 125 bytes. */
+    g_autofree char *big = g_strnfill (200, 'p');
+    g_autoptr(Raw) raw = raw_connect (f, f->alice);
+    g_autofree char *welcome = raw_next_text (raw);
+    g_autoptr(GBytes) frame = client_frame (TRUE, 0x9, big, 200);
+
+    expect_close (raw, frame, 1002);
+  }
+  {
+    g_autoptr(Raw) raw = raw_connect (f, f->alice);
+    g_autofree char *welcome = raw_next_text (raw);
+    g_autoptr(GBytes) frame = client_frame (TRUE, 0x1, bad_utf8, strlen (bad_utf8));
+
+    expect_close (raw, frame, 1007);
+  }
+  {
+    /* A continuation with no message begun. */
+    g_autoptr(Raw) raw = raw_connect (f, f->alice);
+    g_autofree char *welcome = raw_next_text (raw);
+    g_autoptr(GBytes) frame = client_frame (TRUE, 0x0, "{}", 2);
+
+    expect_close (raw, frame, 1002);
+  }
+
+  /* The server keeps serving. */
+  g_assert_false (watcher->closed);
+  {
+    g_autoptr(JsonNode) members = join (watcher, f->room);
+  }
+}
+
+/* A client that sends pings and never reads the pongs: what waits for it
+ * stays bounded, and it is closed. */
+static void
+test_slow_reader (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Raw) raw = NULL;
+  g_autoptr(GBytes) ping = NULL;
+  g_autoptr(GByteArray) batch = g_byte_array_new ();
+  g_autofree char *payload = g_strnfill (125, 'q');
+  g_autoptr(GError) error = NULL;
+  gsize sent = 0;
+  gsize offset = 0;
+  gboolean broken = FALSE;
+  gint64 rss_before, rss_after;
+  gint64 deadline;
+
+  raw = raw_connect (f, f->alice);
+  g_free (raw_next_text (raw));
+  /* Our side takes little, so the server's side fills. */
+  g_socket_set_option (raw->socket, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+
+  ping = client_frame (TRUE, 0x9, payload, 125);
+  for (guint i = 0; i < 256; i++)
+    g_byte_array_append (batch, g_bytes_get_data (ping, NULL), g_bytes_get_size (ping));
+
+  rss_before = vm_rss_kib ();
+  g_socket_set_blocking (raw->socket, FALSE);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!broken && g_get_monotonic_time () < deadline)
+    {
+      gssize n;
+
+      g_clear_error (&error);
+      n = g_socket_send (raw->socket, (const char *) batch->data + offset, batch->len - offset, NULL, &error);
+      if (n > 0)
+        {
+          sent += n;
+          offset = (offset + n) % batch->len;
+        }
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        g_socket_condition_timed_wait (raw->socket, G_IO_OUT, 100 * 1000, NULL, NULL);
+      else
+        broken = TRUE;
+    }
+  rss_after = vm_rss_kib ();
+  g_test_message ("sent %" G_GSIZE_FORMAT " KiB of pings; RSS %" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT " KiB",
+                  sent / 1024, rss_before, rss_after);
+
+  /* The server gave up on us (4 MiB of pongs waiting, then the close
+   * timed out), long before we gave up sending. */
+  g_assert_true (broken);
+  g_assert_cmpint (rss_after - rss_before, <, 16 * 1024);
+
+  {
+    g_autoptr(PtResponse) health = pt_request (f->server, "GET", "/api/v1/health", NULL, NULL, NULL);
+    g_autoptr(PtWs) again = pt_ws_connect (f->server, f->alice);
+
+    pt_assert_status (health, 200);
+  }
+}
+
 /* A client that stops answering pings is closed, and goes offline */
 
 static void
@@ -1440,6 +1725,11 @@ main (int   argc,
   ADD ("fragments", test_fragments);
   ADD ("fragment-flood", test_fragment_flood);
   ADD ("keepalive", test_keepalive);
+  ADD ("tiny-writes", test_tiny_writes);
+  ADD ("behind-handshake", test_behind_handshake);
+  ADD ("ping-pong", test_ping_pong);
+  ADD ("close-handshake", test_close_handshake);
+  ADD ("slow-reader", test_slow_reader);
   ADD ("hostile", test_hostile);
   ADD ("shutdown", test_shutdown);
 
