@@ -22,6 +22,19 @@
  * Joins are handled one at a time on this context, so of two members
  * joining, exactly one finds the other already present.
  *
+ * Presence. A user's presence goes to their contacts (the other side of
+ * their bookings, computed by a worker at connect time, kept per user in
+ * HubUser.watching and hub->watchers) and to the people in a room with
+ * them. Besides, any connection may watch teachers (presence.watch): the
+ * connection's watched ids are kept in HubConn.watching, and for each
+ * watched id the set of connections watching it in hub->conn_watchers.
+ * Whether a subject may be seen this way is decided at delivery and
+ * needs no database: a teacher's presence is public, and the presence of
+ * a user who is not connected is "offline", so only a connected user's
+ * role (HubUser.role, from their identity) matters. A watched id that
+ * is not a teacher's, or no one's, thus never yields anything, and one
+ * that is not connected yet is answered when it connects as a teacher.
+ *
  * Sending never changes the hub's state: a connection that must close
  * while a frame is being delivered is closed from an idle callback.
  *
@@ -60,6 +73,8 @@
 #define NOTICE_GRACE_SECONDS     900   /* nothing is announced later than this */
 #define MAX_SESSION_SECONDS      (24 * 3600)
 #define SWEEP_INTERVAL_MS        1000
+#define MAX_WATCHES_PER_CONNECTION 500
+#define MAX_USER_ID_CHARS        64
 
 #define CLOSE_POLICY   SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION   /* 1008 */
 #define CLOSE_TOO_BIG  SOUP_WEBSOCKET_CLOSE_TOO_BIG            /* 1009 */
@@ -95,6 +110,7 @@ struct _HubConn
   char                    *user_id;
   char                    *token_hash;
   GHashTable              *subs;      /* room name -> HubSub */
+  GHashTable              *watching;  /* (nullable) presence.watch: set of user ids, the keys of hub->conn_watchers */
 
   double                   tokens;
   gint64                   refilled_at;
@@ -154,6 +170,7 @@ struct _ParlaHub
   GHashTable          *users;      /* id -> HubUser */
   GHashTable          *rooms;      /* name -> HubRoom */
   GHashTable          *watchers;   /* user id -> set of the user ids watching them */
+  GHashTable          *conn_watchers;  /* user id -> set of the HubConn watching them (presence.watch) */
   GSource             *sweep_source;
   GSource             *token_source;
   GSource             *scan_source;
@@ -297,6 +314,7 @@ conn_unref (HubConn *conn)
     return;
 
   g_assert (conn->user == NULL);
+  g_assert (conn->watching == NULL);
   if (conn->ws != NULL)
     parla_ws_conn_disconnect_funcs (conn->ws);
   g_clear_pointer (&conn->ws, parla_ws_conn_unref);
@@ -501,6 +519,90 @@ unwatch_all (ParlaHub *self,
         g_hash_table_remove (self->watchers, subject);
     }
   g_hash_table_remove_all (watcher->watching);
+}
+
+/* presence.watch: @conn sees @subject's presence while @subject is a
+ * teacher. The id is stored once, as the key of hub->conn_watchers. */
+static void
+conn_watch (ParlaHub   *self,
+            HubConn    *conn,
+            const char *subject)
+{
+  GHashTable *set;
+  char *key;
+
+  if (conn->watching != NULL && g_hash_table_contains (conn->watching, subject))
+    return;
+
+  if (!g_hash_table_lookup_extended (self->conn_watchers, subject, (gpointer *) &key, (gpointer *) &set))
+    {
+      key = g_strdup (subject);
+      set = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (self->conn_watchers, key, set);
+    }
+  g_hash_table_add (set, conn);
+
+  if (conn->watching == NULL)
+    conn->watching = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_add (conn->watching, key);
+}
+
+static void
+conn_unwatch (ParlaHub   *self,
+              HubConn    *conn,
+              const char *subject)
+{
+  GHashTable *set = g_hash_table_lookup (self->conn_watchers, subject);
+
+  if (conn->watching == NULL || !g_hash_table_remove (conn->watching, subject))
+    return;
+
+  g_hash_table_remove (set, conn);
+  if (g_hash_table_size (set) == 0)
+    g_hash_table_remove (self->conn_watchers, subject);
+  if (g_hash_table_size (conn->watching) == 0)
+    g_clear_pointer (&conn->watching, g_hash_table_unref);
+}
+
+static void
+conn_unwatch_all (ParlaHub *self,
+                  HubConn  *conn)
+{
+  GHashTableIter iter;
+  gpointer subject;
+
+  if (conn->watching == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, conn->watching);
+  while (g_hash_table_iter_next (&iter, &subject, NULL))
+    {
+      GHashTable *set = g_hash_table_lookup (self->conn_watchers, subject);
+
+      g_hash_table_iter_remove (&iter);
+      g_hash_table_remove (set, conn);
+      if (g_hash_table_size (set) == 0)
+        g_hash_table_remove (self->conn_watchers, subject);
+    }
+  g_clear_pointer (&conn->watching, g_hash_table_unref);
+}
+
+/* Whether @conn may see @user_id's presence by watching it: a teacher's,
+ * or a contact's. Known only while @user_id is connected, which is also
+ * the only time there is more to say than "offline". */
+static HubUser *
+get_watchable (ParlaHub   *self,
+               HubConn    *conn,
+               const char *user_id)
+{
+  HubUser *subject = g_hash_table_lookup (self->users, user_id);
+
+  if (subject == NULL)
+    return NULL;
+  if (subject->role == PARLA_ROLE_TEACHER || g_hash_table_contains (conn->user->watching, user_id))
+    return subject;
+
+  return NULL;
 }
 
 static const char *
@@ -951,6 +1053,7 @@ conn_drop (HubConn    *conn,
         sub_remove (g_ptr_array_index (subs, i));
 
       g_ptr_array_remove (user->conns, conn);
+      conn_unwatch_all (self, conn);
       conn->user = NULL;
       if (last)
         {
@@ -1044,7 +1147,11 @@ deliver_room (ParlaHub            *self,
 }
 
 /* A user's presence goes to the user, to whoever watches them (the other
- * side of their bookings), and to everyone in a room with them. */
+ * side of their bookings), and to everyone in a room with them; a
+ * teacher's also to the connections watching them (presence.watch).
+ * Whether the subject is a teacher is known from this node's users,
+ * which is enough with the local backplane; one spanning nodes will have
+ * to carry it in the frame. */
 static void
 deliver_watchers (ParlaHub            *self,
                   const ParlaHubFrame *frame,
@@ -1053,6 +1160,7 @@ deliver_watchers (ParlaHub            *self,
   g_autoptr(GHashTable) targets = g_hash_table_new (g_str_hash, g_str_equal);
   HubUser *subject = g_hash_table_lookup (self->users, frame->subject);
   GHashTable *watchers = g_hash_table_lookup (self->watchers, frame->subject);
+  GHashTable *conn_watchers = NULL;
   GHashTableIter iter;
   gpointer key;
 
@@ -1086,6 +1194,21 @@ deliver_watchers (ParlaHub            *self,
   g_hash_table_iter_init (&iter, targets);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     send_to_user (self, key, wire);
+
+  /* Once per connection: not to those whose user already got it. */
+  if (subject != NULL && subject->role == PARLA_ROLE_TEACHER)
+    conn_watchers = g_hash_table_lookup (self->conn_watchers, frame->subject);
+  if (conn_watchers != NULL)
+    {
+      g_hash_table_iter_init (&iter, conn_watchers);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          HubConn *conn = key;
+
+          if (!g_hash_table_contains (targets, conn->user_id))
+            conn_send_frame (conn, wire);
+        }
+    }
 }
 
 static void
@@ -1565,6 +1688,10 @@ static const ParlaField presence_fields[] = {
   { "status", PARLA_FIELD_ENUM, PARLA_FIELD_REQUIRED, 0, 0, presence_names },
 };
 
+static const ParlaField watch_fields[] = {
+  { "user_ids", PARLA_FIELD_ARRAY, PARLA_FIELD_REQUIRED, 0, MAX_WATCHES_PER_CONNECTION },
+};
+
 static const ParlaField signal_fields[] = {
   { "room", PARLA_FIELD_STRING, PARLA_FIELD_REQUIRED, 1, PARLA_ROOM_MAX_CHARS },
   { "to", PARLA_FIELD_ID, PARLA_FIELD_REQUIRED },
@@ -1784,6 +1911,102 @@ handle_presence_set (ParlaHub   *self,
   conn_send_ack (conn, id, NULL, -1, NULL, FALSE);
 }
 
+/* The user ids of a presence.watch or .unwatch, each once, in order;
+ * borrowed from @object. NULL after an error. */
+static GPtrArray *
+get_user_ids (HubConn    *conn,
+              JsonObject *object,
+              const char *id)
+{
+  JsonArray *array = json_object_get_array_member (object, "user_ids");
+  g_autoptr(GPtrArray) user_ids = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      const char *user_id;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING ||
+          *(user_id = json_node_get_string (item)) == '\0' || g_utf8_strlen (user_id, -1) > MAX_USER_ID_CHARS)
+        {
+          g_autofree char *field = g_strdup_printf ("user_ids[%u]", i);
+
+          conn_send_error (conn, id, PARLA_ERROR_INVALID_INPUT, field,
+                           "A user id is a non-empty string of at most 64 characters");
+          return NULL;
+        }
+
+      if (g_hash_table_add (seen, (gpointer) user_id))
+        g_ptr_array_add (user_ids, (gpointer) user_id);
+    }
+
+  return g_steal_pointer (&user_ids);
+}
+
+/* Watches teachers: their presence now (those online), then the ack.
+ * Ids of anyone else are kept but never answered, so that the answer
+ * does not tell who exists, or who is a learner. */
+static void
+handle_presence_watch (ParlaHub   *self,
+                       HubConn    *conn,
+                       JsonObject *object,
+                       const char *id)
+{
+  g_autoptr(GPtrArray) user_ids = get_user_ids (conn, object, id);
+  guint total;
+
+  if (user_ids == NULL)
+    return;
+
+  total = conn->watching != NULL ? g_hash_table_size (conn->watching) : 0;
+  for (guint i = 0; i < user_ids->len; i++)
+    if (conn->watching == NULL || !g_hash_table_contains (conn->watching, g_ptr_array_index (user_ids, i)))
+      total++;
+  if (total > MAX_WATCHES_PER_CONNECTION)
+    {
+      g_autofree char *text = g_strdup_printf ("A connection watches at most %d users",
+                                               MAX_WATCHES_PER_CONNECTION);
+
+      conn_send_error (conn, id, PARLA_ERROR_INVALID_INPUT, "user_ids", text);
+      return;
+    }
+
+  for (guint i = 0; i < user_ids->len; i++)
+    {
+      const char *user_id = g_ptr_array_index (user_ids, i);
+      HubUser *subject;
+
+      conn_watch (self, conn, user_id);
+      subject = get_watchable (self, conn, user_id);
+      if (subject != NULL)
+        {
+          g_autofree char *text = presence_text (subject->id, subject->status);
+
+          conn_send_text (conn, text);
+        }
+    }
+
+  conn_send_ack (conn, id, NULL, -1, NULL, FALSE);
+}
+
+static void
+handle_presence_unwatch (ParlaHub   *self,
+                         HubConn    *conn,
+                         JsonObject *object,
+                         const char *id)
+{
+  g_autoptr(GPtrArray) user_ids = get_user_ids (conn, object, id);
+
+  if (user_ids == NULL)
+    return;
+
+  for (guint i = 0; i < user_ids->len; i++)
+    conn_unwatch (self, conn, g_ptr_array_index (user_ids, i));
+
+  conn_send_ack (conn, id, NULL, -1, NULL, FALSE);
+}
+
 /* {"type":"signal","room":...,"from":...,"payload": the start of every
  * signal this connection sends in this room, made by json-glib once: the
  * envelope with a null payload, without the null and the closing brace. */
@@ -1885,6 +2108,8 @@ static const struct
   MESSAGE ("chat.read", mark_fields, handle_chat_read),
   MESSAGE ("chat.delivered", mark_fields, handle_chat_delivered),
   MESSAGE ("presence.set", presence_fields, handle_presence_set),
+  MESSAGE ("presence.watch", watch_fields, handle_presence_watch),
+  MESSAGE ("presence.unwatch", watch_fields, handle_presence_unwatch),
   MESSAGE ("signal", signal_fields, handle_signal),
 };
 
@@ -2873,6 +3098,7 @@ parla_hub_finalize (GObject *object)
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->rooms, g_hash_table_unref);
   g_clear_pointer (&self->watchers, g_hash_table_unref);
+  g_clear_pointer (&self->conn_watchers, g_hash_table_unref);
   g_clear_object (&self->backplane);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -2900,6 +3126,7 @@ parla_hub_init (ParlaHub *self)
   self->users = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) user_free);
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) room_free);
   self->watchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+  self->conn_watchers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
   self->generator = json_generator_new ();
@@ -3058,6 +3285,7 @@ parla_hub_shutdown (ParlaHub *self)
   g_hash_table_remove_all (self->rooms);
   g_hash_table_remove_all (self->users);
   g_hash_table_remove_all (self->watchers);
+  g_hash_table_remove_all (self->conn_watchers);
 
   parla_hub_backplane_detach (self->backplane);
 }

@@ -1,6 +1,6 @@
 /* test-realtime.c: the WebSocket hub with real clients: authentication,
- * chat, history, receipts, private messages, resume, presence, session
- * events, limits and hostile input
+ * chat, history, receipts, private messages, resume, presence, watching
+ * teachers' presence, session events, limits and hostile input
  *
  * Copyright 2026 The Parla developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -596,6 +596,421 @@ test_presence (Fixture       *f,
   g_clear_pointer (&p3, json_node_unref);
   p3 = pt_ws_wait_for (alice, "presence", "user_id", f->teacher_id, WAIT);
   g_assert_cmpstr (pt_node_str (p3, "status"), ==, "offline");
+}
+
+/* Watching teachers' presence (presence.watch) */
+
+/* Takes every message up to the first @type whose id is @id, that one
+ * included, in the order they came. */
+static GPtrArray *
+take_until (PtWs       *ws,
+            const char *type,
+            const char *id)
+{
+  GPtrArray *taken = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+
+  for (;;)
+    {
+      JsonNode *message = pt_ws_wait (ws, NULL, WAIT);
+
+      g_ptr_array_add (taken, message);
+      if (g_strcmp0 (pt_node_str (message, "type"), type) == 0 &&
+          g_strcmp0 (pt_node_str (message, "id"), id) == 0)
+        return taken;
+    }
+}
+
+/* Everything the server sent @ws so far: sends a message that changes
+ * nothing, and takes what came before its ack (the server answers a
+ * connection's messages in order, after whatever it pushed to it
+ * earlier). */
+static GPtrArray *
+take_all (PtWs *ws)
+{
+  g_autofree char *id = g_strdup_printf ("sync-%u", ++next_id);
+  GPtrArray *taken;
+
+  pt_ws_sendf (ws, "{\"type\":\"presence.unwatch\",\"id\":\"%s\",\"user_ids\":[]}", id);
+  taken = take_until (ws, "ack", id);
+  g_ptr_array_remove_index (taken, taken->len - 1);
+
+  return taken;
+}
+
+static void
+assert_presence (JsonNode   *message,
+                 const char *user_id,
+                 const char *status)
+{
+  g_assert_cmpstr (pt_node_str (message, "type"), ==, "presence");
+  g_assert_cmpstr (pt_node_str (message, "user_id"), ==, user_id);
+  g_assert_cmpstr (pt_node_str (message, "status"), ==, status);
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (message)), ==, 3);
+}
+
+/* A bare ack: nothing in it about the ids. */
+static void
+assert_ack (JsonNode   *message,
+            const char *id)
+{
+  g_assert_cmpstr (pt_node_str (message, "type"), ==, "ack");
+  g_assert_cmpstr (pt_node_str (message, "id"), ==, id);
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (message)), ==, 2);
+}
+
+/* Sets @ws's status and waits until that is done. */
+static void
+set_status (PtWs       *ws,
+            const char *status)
+{
+  g_autofree char *id = g_strdup_printf ("ps-%u", ++next_id);
+  g_autoptr(JsonNode) ack = NULL;
+
+  pt_ws_sendf (ws, "{\"type\":\"presence.set\",\"id\":\"%s\",\"status\":\"%s\"}", id, status);
+  ack = pt_ws_wait_for (ws, "ack", "id", id, WAIT);
+}
+
+/* Carol has no booking: she watches two teachers (one online), two
+ * learners (one online) and an id that is nobody's. */
+static void
+test_presence_watch (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *teacher2_id = NULL;
+  g_autofree char *teacher2 = pt_register (f->server, "teacher2@example.org", "teacher", &teacher2_id);
+  g_autoptr(PtWs) teacher = pt_ws_connect (f->server, f->teacher);
+  g_autoptr(PtWs) bob = pt_ws_connect (f->server, f->bob);
+  g_autoptr(PtWs) alice = NULL;
+  g_autoptr(PtWs) carol2 = NULL;
+  g_autoptr(GPtrArray) got = NULL;
+  g_autoptr(JsonNode) offline = NULL;
+  PtWs *carol = pt_ws_connect (f->server, f->carol);
+  PtWs *teacher2_ws;
+
+  /* Her own presence, and nothing about anyone else. */
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], f->carol_id, "online");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* The online teacher's presence, then a bare ack. */
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"w1\","
+               "\"user_ids\":[\"%s\",\"%s\",\"%s\",\"%s\",\"no-such-user\",\"%s\"]}",
+               f->teacher_id, teacher2_id, f->alice_id, f->bob_id, f->teacher_id);
+  got = take_until (carol, "ack", "w1");
+  g_assert_cmpuint (got->len, ==, 2);
+  assert_presence (got->pdata[0], f->teacher_id, "online");
+  assert_ack (got->pdata[1], "w1");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* The offline teacher comes online, and changes status. */
+  teacher2_ws = pt_ws_connect (f->server, teacher2);
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], teacher2_id, "online");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  set_status (teacher2_ws, "available");
+  set_status (teacher2_ws, "in_call");
+  set_status (teacher, "away");
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 3);
+  assert_presence (got->pdata[0], teacher2_id, "available");
+  assert_presence (got->pdata[1], teacher2_id, "in_call");
+  assert_presence (got->pdata[2], f->teacher_id, "away");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Learners are not watched: nothing as one comes online, nothing as
+   * they change status. */
+  alice = pt_ws_connect (f->server, f->alice);
+  set_status (alice, "available");
+  set_status (bob, "away");
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Bob watches the second teacher too, to know when the server has
+   * seen its socket close. */
+  pt_ws_sendf (bob, "{\"type\":\"presence.watch\",\"id\":\"wb\",\"user_ids\":[\"%s\"]}", teacher2_id);
+  got = take_until (bob, "ack", "wb");
+  assert_presence (got->pdata[got->len - 2], teacher2_id, "in_call");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* The teacher's last socket closes: offline. */
+  pt_ws_free (teacher2_ws);
+  offline = pt_ws_wait_for (carol, "presence", "user_id", teacher2_id, WAIT);
+  assert_presence (offline, teacher2_id, "offline");
+  g_clear_pointer (&offline, json_node_unref);
+  offline = pt_ws_wait_for (bob, "presence", "user_id", teacher2_id, WAIT);
+  assert_presence (offline, teacher2_id, "offline");
+  g_clear_pointer (&offline, json_node_unref);
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Unwatched: nothing more about the first teacher; the second is still
+   * watched. */
+  pt_ws_sendf (carol, "{\"type\":\"presence.unwatch\",\"id\":\"u1\",\"user_ids\":[\"%s\",\"%s\"]}",
+               f->teacher_id, f->alice_id);
+  got = take_until (carol, "ack", "u1");
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_ack (got->pdata[0], "u1");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  set_status (teacher, "available");
+  teacher2_ws = pt_ws_connect (f->server, teacher2);
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], teacher2_id, "online");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Watches belong to a connection: Carol's second one gets nothing, and
+   * nothing either once the first one is gone. */
+  carol2 = pt_ws_connect (f->server, f->carol);
+  set_status (teacher2_ws, "away");
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], teacher2_id, "away");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = take_all (carol2);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  pt_ws_free (carol);
+  set_status (teacher2_ws, "available");
+  pt_ws_free (teacher2_ws);
+  offline = pt_ws_wait_for (bob, "presence", "status", "offline", WAIT);
+  assert_presence (offline, teacher2_id, "offline");
+  got = take_all (carol2);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+}
+
+/* A learner's id never yields anything, not even once they connect; and
+ * a contact may be watched like a teacher */
+static void
+test_presence_watch_learner (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(PtWs) carol = pt_ws_connect (f->server, f->carol);
+  g_autoptr(PtWs) teacher = pt_ws_connect (f->server, f->teacher);
+  g_autoptr(PtWs) alice = NULL;
+  g_autoptr(GPtrArray) got = NULL;
+
+  got = take_all (carol);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = take_all (teacher);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"w\",\"user_ids\":[\"%s\",\"%s\"]}",
+               f->alice_id, f->carol_id);
+  got = take_until (carol, "ack", "w");
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_ack (got->pdata[0], "w");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Alice connects: her teacher hears it, Carol does not. */
+  alice = pt_ws_connect (f->server, f->alice);
+  {
+    g_autoptr(JsonNode) online = pt_ws_wait_for (teacher, "presence", "user_id", f->alice_id, WAIT);
+
+    assert_presence (online, f->alice_id, "online");
+  }
+  set_status (alice, "available");
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Watching her again while she is online: still nothing. */
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"w2\",\"user_ids\":[\"%s\"]}", f->alice_id);
+  got = take_until (carol, "ack", "w2");
+  g_assert_cmpuint (got->len, ==, 1);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* The teacher may watch Alice, a contact: her status now, then the
+   * changes, each once. */
+  got = take_all (teacher);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], f->alice_id, "available");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  pt_ws_sendf (teacher, "{\"type\":\"presence.watch\",\"id\":\"wt\",\"user_ids\":[\"%s\"]}", f->alice_id);
+  got = take_until (teacher, "ack", "wt");
+  g_assert_cmpuint (got->len, ==, 2);
+  assert_presence (got->pdata[0], f->alice_id, "available");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  set_status (alice, "away");
+  got = take_all (teacher);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], f->alice_id, "away");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Alice watches her teacher, whose presence she already sees: still
+   * once per change. */
+  got = take_all (alice);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  pt_ws_sendf (alice, "{\"type\":\"presence.watch\",\"id\":\"wa\",\"user_ids\":[\"%s\"]}", f->teacher_id);
+  got = take_until (alice, "ack", "wa");
+  g_assert_cmpuint (got->len, ==, 2);
+  assert_presence (got->pdata[0], f->teacher_id, "online");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  set_status (teacher, "in_call");
+  got = take_all (alice);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], f->teacher_id, "in_call");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = take_all (teacher);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], f->teacher_id, "in_call");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  g_clear_pointer (&alice, pt_ws_free);
+  {
+    g_autoptr(JsonNode) offline = pt_ws_wait_for (teacher, "presence", "user_id", f->alice_id, WAIT);
+
+    assert_presence (offline, f->alice_id, "offline");
+  }
+  got = take_all (teacher);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 0);
+}
+
+/* At most 500 ids per connection, well-formed ones: anything else is an
+ * error and changes nothing */
+static void
+test_presence_watch_limits (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *teacher2_id = NULL;
+  g_autofree char *teacher2 = pt_register (f->server, "teacher2@example.org", "teacher", &teacher2_id);
+  g_autoptr(PtWs) carol = pt_ws_connect (f->server, f->carol);
+  g_autoptr(PtWs) teacher = pt_ws_connect (f->server, f->teacher);
+  g_autoptr(PtWs) teacher2_ws = pt_ws_connect (f->server, teacher2);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autofree char *long_id = g_strnfill (65, 'a');
+  g_autofree char *longest_id = g_strnfill (64, 'a');
+  static const struct { const char *user_ids; const char *field; } cases[] = {
+    { NULL, "user_ids" },
+    { "null", "user_ids" },
+    { "\"T\"", "user_ids" },
+    { "{\"id\":\"T\"}", "user_ids" },
+    { "[\"T\", 5]", "user_ids[1]" },
+    { "[\"T\", \"\"]", "user_ids[1]" },
+    { "[\"T\", null]", "user_ids[1]" },
+    { "[[\"T\"]]", "user_ids[0]" },
+    { "[\"T\", {}]", "user_ids[1]" },
+  };
+
+  got = take_all (carol);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Malformed (T: the teacher, who is online): an error, nothing before
+   * it, nothing watched. */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bad-%u", i);
+      JsonNode *error;
+
+      if (cases[i].user_ids != NULL)
+        {
+          g_autoptr(GString) user_ids = g_string_new (cases[i].user_ids);
+
+          g_string_replace (user_ids, "T", f->teacher_id, 0);
+          pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"%s\",\"user_ids\":%s}",
+                       id, user_ids->str);
+        }
+      else
+        pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"%s\"}", id);
+
+      got = take_until (carol, "error", id);
+      g_assert_cmpuint (got->len, ==, 1);
+      error = got->pdata[0];
+      g_assert_cmpstr (pt_node_str (error, "code"), ==, "invalid_input");
+      g_assert_cmpstr (pt_node_str (error, "field"), ==, cases[i].field);
+      g_clear_pointer (&got, g_ptr_array_unref);
+    }
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"long\",\"user_ids\":[\"%s\",\"%s\"]}",
+               f->teacher_id, long_id);
+  got = take_until (carol, "error", "long");
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpstr (pt_node_str (got->pdata[0], "field"), ==, "user_ids[1]");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  set_status (teacher, "away");
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* 501 ids in one message. */
+  g_string_append_printf (ids, "\"%s\"", f->teacher_id);
+  for (guint i = 1; i < 501; i++)
+    g_string_append_printf (ids, ",\"x-%u\"", i);
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"big\",\"user_ids\":[%s]}", ids->str);
+  got = take_until (carol, "error", "big");
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpstr (pt_node_str (got->pdata[0], "code"), ==, "invalid_input");
+  g_assert_cmpstr (pt_node_str (got->pdata[0], "field"), ==, "user_ids");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* 500 in all: the second teacher (online), the longest id there may
+   * be, and 498 others, some of them twice. */
+  g_string_truncate (ids, 0);
+  g_string_append_printf (ids, "\"%s\",\"%s\"", teacher2_id, longest_id);
+  for (guint i = 0; i < 498; i++)
+    g_string_append_printf (ids, ",\"y-%u\"", i);
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"full\",\"user_ids\":[%s]}", ids->str);
+  got = take_until (carol, "ack", "full");
+  g_assert_cmpuint (got->len, ==, 2);
+  assert_presence (got->pdata[0], teacher2_id, "online");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Ids already watched do not count again... */
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"again\",\"user_ids\":[\"y-7\",\"%s\"]}", teacher2_id);
+  got = take_until (carol, "ack", "again");
+  g_assert_cmpuint (got->len, ==, 2);
+  assert_presence (got->pdata[0], teacher2_id, "online");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* ...a 501st does: nothing of that message is watched. */
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"over\",\"user_ids\":[\"%s\",\"y-1\"]}", f->teacher_id);
+  got = take_until (carol, "error", "over");
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpstr (pt_node_str (got->pdata[0], "code"), ==, "invalid_input");
+  g_assert_cmpstr (pt_node_str (got->pdata[0], "field"), ==, "user_ids");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* A malformed or oversized unwatch changes nothing either. */
+  pt_ws_sendf (carol, "{\"type\":\"presence.unwatch\",\"id\":\"ubad\",\"user_ids\":[\"%s\",7]}", teacher2_id);
+  got = take_until (carol, "error", "ubad");
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpstr (pt_node_str (got->pdata[0], "field"), ==, "user_ids[1]");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  g_string_truncate (ids, 0);
+  g_string_append_printf (ids, "\"%s\"", teacher2_id);
+  for (guint i = 1; i < 501; i++)
+    g_string_append_printf (ids, ",\"y-%u\"", i);
+  pt_ws_sendf (carol, "{\"type\":\"presence.unwatch\",\"id\":\"ubig\",\"user_ids\":[%s]}", ids->str);
+  got = take_until (carol, "error", "ubig");
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_cmpstr (pt_node_str (got->pdata[0], "field"), ==, "user_ids");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  set_status (teacher, "available");
+  set_status (teacher2_ws, "in_call");
+  got = take_all (carol);
+  g_assert_cmpuint (got->len, ==, 1);
+  assert_presence (got->pdata[0], teacher2_id, "in_call");
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Unwatching one id makes room for another. */
+  pt_ws_sendf (carol, "{\"type\":\"presence.unwatch\",\"id\":\"u\",\"user_ids\":[\"y-1\",\"not-watched\"]}");
+  got = take_until (carol, "ack", "u");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  pt_ws_sendf (carol, "{\"type\":\"presence.watch\",\"id\":\"last\",\"user_ids\":[\"%s\"]}", f->teacher_id);
+  got = take_until (carol, "ack", "last");
+  g_assert_cmpuint (got->len, ==, 2);
+  assert_presence (got->pdata[0], f->teacher_id, "available");
 }
 
 static const char availability[] =
@@ -1715,6 +2130,9 @@ main (int   argc,
   ADD ("duplicate", test_duplicate);
   ADD ("resume", test_resume);
   ADD ("presence", test_presence);
+  ADD ("presence-watch", test_presence_watch);
+  ADD ("presence-watch-learner", test_presence_watch_learner);
+  ADD ("presence-watch-limits", test_presence_watch_limits);
   ADD ("session-events", test_session_events);
   ADD ("host-changes", test_host_changes);
   ADD ("session-starting", test_session_starting);
