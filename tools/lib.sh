@@ -11,12 +11,15 @@ BUILD_PACKAGES=(
   gcc meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsoup-3.0-dev
   libsqlite3-dev libsodium-dev libsecret-1-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   tzdata
 )
 
 TEST_PACKAGES=(
   sqlite3 valgrind
   dbus-daemon gnome-keyring
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-nice
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
