@@ -23,6 +23,13 @@
  *   connection, is sent, and stays queued until its `ack`. When the
  *   connection drops first it is sent again with the same id, which the
  *   server stores once.
+ * - Watched presence (parla_realtime_watch_presence(), at most 500 ids)
+ *   is remembered too, and watched again right after every `welcome`,
+ *   before the rooms are resumed, so the server sends the current status
+ *   of each watched teacher who is online, then the changes. The last
+ *   status heard of each user is cached for this connection only: while
+ *   disconnected every status is unknown, and the next connection says
+ *   what it is now.
  * - Frames leave through a token bucket below the server's rate limit (a
  *   dropped frame would never be answered).
  *
@@ -46,6 +53,8 @@
 #define DEFAULT_RATE           20
 #define DEFAULT_BURST          40
 #define ID_PREFIX              "rt-"
+#define MAX_WATCHED            500
+#define MAX_USER_ID_LENGTH     64
 
 static const char * const presence_names[] = { "online", "away", "in_call", "available", NULL };
 
@@ -69,12 +78,15 @@ typedef enum
   OP_LEAVE,
   OP_RECEIPT,
   OP_PRESENCE,
+  OP_WATCH,
+  OP_UNWATCH,
 } OpKind;
 
 typedef struct
 {
-  OpKind  kind;
-  char   *room;
+  OpKind   kind;
+  char    *room;
+  char   **user_ids;  /* OP_WATCH: the ids it watched */
 } PendingOp;
 
 typedef struct
@@ -108,6 +120,8 @@ struct _ParlaRealtime
   GPtrArray               *closing;        /* connections closing politely */
   GHashTable              *rooms;          /* name → Room */
   GHashTable              *ops;            /* request id → PendingOp */
+  GHashTable              *watched;        /* set of user ids (presence.watch) */
+  GHashTable              *statuses;       /* user id → status, heard on this connection */
   GQueue                   chats;          /* GTask of ChatSend, oldest first */
   GQueue                   outq;           /* char *, frames held by the rate limit */
   GSource                 *reconnect_source;
@@ -182,6 +196,7 @@ static void
 pending_op_free (PendingOp *op)
 {
   g_free (op->room);
+  g_strfreev (op->user_ids);
   g_free (op);
 }
 
@@ -333,12 +348,14 @@ send_builder (ParlaRealtime *self,
   drain (self);
 }
 
-/* Sends {"type", "id", "room", ...} and remembers what the answer is for. */
+/* Sends {"type", "id", "room", ...} and remembers what the answer is for
+ * in @out_op. */
 static JsonBuilder *
-begin_request (ParlaRealtime *self,
-               const char    *type,
-               OpKind         kind,
-               const char    *room)
+begin_request_full (ParlaRealtime  *self,
+                    const char     *type,
+                    OpKind          kind,
+                    const char     *room,
+                    PendingOp     **out_op)
 {
   JsonBuilder *builder = json_builder_new ();
   PendingOp *op = g_new0 (PendingOp, 1);
@@ -354,7 +371,19 @@ begin_request (ParlaRealtime *self,
   if (room != NULL)
     parla_json_add_string (builder, "room", room);
 
+  if (out_op != NULL)
+    *out_op = op;
+
   return builder;
+}
+
+static JsonBuilder *
+begin_request (ParlaRealtime *self,
+               const char    *type,
+               OpKind         kind,
+               const char    *room)
+{
+  return begin_request_full (self, type, kind, room, NULL);
 }
 
 static void
@@ -538,6 +567,51 @@ send_presence (ParlaRealtime *self)
   end_request (self, builder);
 }
 
+/* Watched presence */
+
+/* Sends presence.watch (or .unwatch) for @user_ids, when there are any. */
+static void
+send_watch (ParlaRealtime *self,
+            OpKind         kind,
+            GStrv          user_ids)
+{
+  JsonBuilder *builder;
+  PendingOp *op;
+
+  if (!can_send (self) || user_ids == NULL || user_ids[0] == NULL)
+    return;
+
+  builder = begin_request_full (self, kind == OP_WATCH ? "presence.watch" : "presence.unwatch", kind, NULL, &op);
+  json_builder_set_member_name (builder, "user_ids");
+  json_builder_begin_array (builder);
+  for (guint i = 0; user_ids[i] != NULL; i++)
+    json_builder_add_string_value (builder, user_ids[i]);
+  json_builder_end_array (builder);
+
+  /* Its ack means that the ids not heard of until then are offline. */
+  if (kind == OP_WATCH)
+    op->user_ids = g_strdupv (user_ids);
+
+  end_request (self, builder);
+}
+
+/* After a welcome: everything watched, in one message. */
+static void
+send_watched (ParlaRealtime *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) user_ids = NULL;
+  GHashTableIter iter;
+  const char *user_id;
+
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &user_id, NULL))
+    g_strv_builder_add (builder, user_id);
+
+  user_ids = g_strv_builder_end (builder);
+  send_watch (self, OP_WATCH, user_ids);
+}
+
 /* Rooms */
 
 static void
@@ -615,6 +689,9 @@ drop_connection (ParlaRealtime *self,
   g_clear_pointer (&self->drain_source, destroy_source);
   g_queue_clear_full (&self->outq, g_free);
   g_hash_table_remove_all (self->ops);
+
+  /* Unknown until the next connection says. */
+  g_hash_table_remove_all (self->statuses);
 
   g_hash_table_iter_init (&iter, self->rooms);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &room))
@@ -886,6 +963,7 @@ handle_welcome (ParlaRealtime *self,
   /* Everything this connection owes the server first; listeners of the
    * state may send more. */
   send_presence (self);
+  send_watched (self);
   g_hash_table_iter_init (&iter, self->rooms);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &room))
     enter_room (self, room);
@@ -919,6 +997,15 @@ handle_ack (ParlaRealtime *self,
           g_hash_table_remove (self->ops, id);
           flush_receipts (self, room);
           flush_chats (self);
+        }
+      else if (op->kind == OP_WATCH)
+        {
+          /* The online ones came before the ack; the rest are offline. */
+          for (guint i = 0; op->user_ids[i] != NULL; i++)
+            if (g_hash_table_contains (self->watched, op->user_ids[i]) &&
+                !g_hash_table_contains (self->statuses, op->user_ids[i]))
+              g_hash_table_insert (self->statuses, g_strdup (op->user_ids[i]), g_strdup ("offline"));
+          g_hash_table_remove (self->ops, id);
         }
       else
         g_hash_table_remove (self->ops, id);
@@ -1045,9 +1132,11 @@ handle_presence (ParlaRealtime *self,
                  JsonNode      *node,
                  JsonObject    *object)
 {
-  g_signal_emit (self, signals[PRESENCE], 0,
-                 json_object_get_string_member (object, "user_id"),
-                 json_object_get_string_member (object, "status"));
+  const char *user_id = json_object_get_string_member (object, "user_id");
+  const char *status = json_object_get_string_member (object, "status");
+
+  g_hash_table_insert (self->statuses, g_strdup (user_id), g_strdup (status));
+  g_signal_emit (self, signals[PRESENCE], 0, user_id, status);
 }
 
 static void
@@ -1377,6 +1466,8 @@ parla_realtime_finalize (GObject *object)
   g_clear_pointer (&self->closing, g_ptr_array_unref);
   g_clear_pointer (&self->rooms, g_hash_table_unref);
   g_clear_pointer (&self->ops, g_hash_table_unref);
+  g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_pointer (&self->statuses, g_hash_table_unref);
   g_queue_clear_full (&self->outq, g_free);
   g_main_context_unref (self->context);
 
@@ -1518,6 +1609,12 @@ parla_realtime_class_init (ParlaRealtimeClass *klass)
    * ParlaRealtime::presence:
    * @user_id: the user
    * @status: `online`, `away`, `in_call`, `available` or `offline`
+   *
+   * The presence of a contact, someone in a room with the user, or a
+   * watched teacher (parla_realtime_watch_presence()). Each connection
+   * starts with the current status of those online: after a reconnect,
+   * expect them again. parla_realtime_get_presence() already returns
+   * @status when this is emitted.
    */
   signals[PRESENCE] =
     g_signal_new ("presence", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -1621,6 +1718,8 @@ parla_realtime_init (ParlaRealtime *self)
   self->context = g_main_context_ref_thread_default ();
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) room_free);
   self->ops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pending_op_free);
+  self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->closing = g_ptr_array_new_with_free_func (g_object_unref);
   self->session = soup_session_new_with_options ("timeout", HANDSHAKE_TIMEOUT_S, NULL);
   self->ping_seconds = DEFAULT_PING_SECONDS;
@@ -2135,6 +2234,145 @@ parla_realtime_set_presence (ParlaRealtime  *self,
 
   send_presence (self);
   return TRUE;
+}
+
+/**
+ * parla_realtime_watch_presence:
+ * @user_ids: (array zero-terminated=1): the users to watch, each a
+ *   non-empty string of at most 64 characters
+ *
+ * Watches the presence of @user_ids, now if connected and again after
+ * every reconnect, until parla_realtime_unwatch_presence(): ::presence is
+ * emitted with the current status of each one who is online, then for
+ * each change. Only teachers (and the user's contacts) are ever heard
+ * of; other ids are kept, count towards the limit, and stay silent. Ids
+ * already watched are no change.
+ *
+ * At most 500 ids are watched at a time.
+ *
+ * Returns: %FALSE with %PARLA_ERROR_INVALID_INPUT (and nothing watched)
+ *   when an id is not usable (field `user_ids[<index>]`) or the watched
+ *   ids would be more than 500 (field `user_ids`)
+ */
+gboolean
+parla_realtime_watch_presence (ParlaRealtime       *self,
+                               const char * const  *user_ids,
+                               GError             **error)
+{
+  g_autoptr(GHashTable) added = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) fresh = NULL;
+
+  g_return_val_if_fail (PARLA_IS_REALTIME (self), FALSE);
+  g_return_val_if_fail (user_ids != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  added = g_hash_table_new (g_str_hash, g_str_equal);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; user_ids[i] != NULL; i++)
+    {
+      const char *user_id = user_ids[i];
+      g_autofree char *field = NULL;
+
+      if (*user_id == '\0' || !g_utf8_validate (user_id, -1, NULL) ||
+          g_utf8_strlen (user_id, -1) > MAX_USER_ID_LENGTH)
+        {
+          field = g_strdup_printf ("user_ids[%u]", i);
+          parla_set_error (error, PARLA_ERROR_INVALID_INPUT, field, "Not a user id: %s", user_id);
+          return FALSE;
+        }
+
+      if (g_hash_table_contains (self->watched, user_id) || !g_hash_table_add (added, (gpointer) user_id))
+        continue;
+
+      g_strv_builder_add (builder, user_id);
+    }
+
+  if (g_hash_table_size (self->watched) + g_hash_table_size (added) > MAX_WATCHED)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "user_ids",
+                       "At most %d user ids can be watched", MAX_WATCHED);
+      return FALSE;
+    }
+
+  fresh = g_strv_builder_end (builder);
+  for (guint i = 0; fresh[i] != NULL; i++)
+    g_hash_table_add (self->watched, g_strdup (fresh[i]));
+
+  if (is_connected (self))
+    send_watch (self, OP_WATCH, fresh);
+
+  return TRUE;
+}
+
+/**
+ * parla_realtime_unwatch_presence:
+ * @user_ids: (array zero-terminated=1): the users to stop watching
+ *
+ * Stops watching @user_ids and forgets their status; ids not watched are
+ * ignored. Contacts (the other side of a booking) are heard of anyway.
+ */
+void
+parla_realtime_unwatch_presence (ParlaRealtime      *self,
+                                 const char * const *user_ids)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) gone = NULL;
+
+  g_return_if_fail (PARLA_IS_REALTIME (self));
+  g_return_if_fail (user_ids != NULL);
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; user_ids[i] != NULL; i++)
+    {
+      if (!g_hash_table_remove (self->watched, user_ids[i]))
+        continue;
+
+      g_hash_table_remove (self->statuses, user_ids[i]);
+      g_strv_builder_add (builder, user_ids[i]);
+    }
+
+  gone = g_strv_builder_end (builder);
+  if (is_connected (self))
+    send_watch (self, OP_UNWATCH, gone);
+}
+
+/**
+ * parla_realtime_is_watching:
+ *
+ * Returns: %TRUE when @user_id is watched (parla_realtime_watch_presence())
+ */
+gboolean
+parla_realtime_is_watching (ParlaRealtime *self,
+                            const char    *user_id)
+{
+  g_return_val_if_fail (PARLA_IS_REALTIME (self), FALSE);
+  g_return_val_if_fail (user_id != NULL, FALSE);
+
+  return g_hash_table_contains (self->watched, user_id);
+}
+
+/**
+ * parla_realtime_get_presence:
+ * @user_id: a user
+ *
+ * The status of @user_id as this connection knows it: the last ::presence
+ * heard of them (watched, a contact, in a room with the user), or
+ * `offline` for a watched id the server acknowledged without one.
+ * Statuses are forgotten when the connection is lost (the next one says
+ * them again) and when an id is unwatched.
+ *
+ * Returns: (nullable): `online`, `away`, `in_call`, `available`,
+ *   `offline`, or %NULL when unknown
+ */
+const char *
+parla_realtime_get_presence (ParlaRealtime *self,
+                             const char    *user_id)
+{
+  g_return_val_if_fail (PARLA_IS_REALTIME (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  return g_hash_table_lookup (self->statuses, user_id);
 }
 
 /**

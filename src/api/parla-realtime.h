@@ -119,6 +119,15 @@ void                parla_realtime_mark_read        (ParlaRealtime        *self,
 gboolean            parla_realtime_set_presence     (ParlaRealtime        *self,
                                                      const char           *status,
                                                      GError              **error);
+gboolean            parla_realtime_watch_presence   (ParlaRealtime        *self,
+                                                     const char * const   *user_ids,
+                                                     GError              **error);
+void                parla_realtime_unwatch_presence (ParlaRealtime        *self,
+                                                     const char * const   *user_ids);
+gboolean            parla_realtime_is_watching      (ParlaRealtime        *self,
+                                                     const char           *user_id);
+const char         *parla_realtime_get_presence     (ParlaRealtime        *self,
+                                                     const char           *user_id);
 gboolean            parla_realtime_send_signal      (ParlaRealtime        *self,
                                                      const char           *room,
                                                      const char           *to,

@@ -1,6 +1,7 @@
 /* test-realtime-client.c: ParlaRealtime against the real server: chat,
- * receipts, private messages, presence, session events, a revoked token,
- * resume, and a server killed and restarted mid-conversation
+ * receipts, private messages, presence, watched presence, session events,
+ * a revoked token, resume, and a server killed and restarted
+ * mid-conversation
  *
  * Copyright 2026 The Parla developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -904,6 +905,62 @@ test_offline_calls (void)
   g_assert_cmpint (parla_realtime_get_last_seq (rt, "session:b"), ==, 0);
 }
 
+/* Watching presence, offline: ids are checked, at most 500, no sends */
+
+static void
+test_watch_limit (void)
+{
+  g_autoptr(ParlaRealtime) rt = parla_realtime_new ("http://127.0.0.1:1", "token");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *long_id = g_strnfill (65, 'x');
+  const char * const twice[] = { "u-a", "u-b", "u-a", NULL };
+  const char * const bad[] = { "u-c", "", NULL };
+  const char * const too_long[] = { long_id, NULL };
+  const char * const one_more[] = { "u-500", NULL };
+  const char * const unwatch[] = { "u-a", "u-unknown", NULL };
+  g_autoptr(GError) error = NULL;
+
+  /* Duplicates count once. */
+  g_assert_true (parla_realtime_watch_presence (rt, twice, &error));
+  g_assert_no_error (error);
+  g_assert_true (parla_realtime_is_watching (rt, "u-a"));
+  g_assert_true (parla_realtime_is_watching (rt, "u-b"));
+  g_assert_null (parla_realtime_get_presence (rt, "u-a"));
+
+  /* A bad id: nothing is watched. */
+  g_assert_false (parla_realtime_watch_presence (rt, bad, &error));
+  g_assert_error (error, PARLA_ERROR, PARLA_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (parla_error_get_field (error), ==, "user_ids[1]");
+  g_clear_error (&error);
+  g_assert_false (parla_realtime_is_watching (rt, "u-c"));
+  g_assert_false (parla_realtime_watch_presence (rt, too_long, &error));
+  g_assert_cmpstr (parla_error_get_field (error), ==, "user_ids[0]");
+  g_clear_error (&error);
+
+  /* Up to 500 in all, the two already watched included. */
+  for (guint i = 2; i < 500; i++)
+    g_ptr_array_add (ids, g_strdup_printf ("u-%u", i));
+  g_ptr_array_add (ids, NULL);
+  g_assert_true (parla_realtime_watch_presence (rt, (const char * const *) ids->pdata, &error));
+  g_assert_no_error (error);
+  g_assert_true (parla_realtime_is_watching (rt, "u-499"));
+  g_assert_true (parla_realtime_watch_presence (rt, twice, &error));
+
+  g_assert_false (parla_realtime_watch_presence (rt, one_more, &error));
+  g_assert_error (error, PARLA_ERROR, PARLA_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (parla_error_get_field (error), ==, "user_ids");
+  g_clear_error (&error);
+  g_assert_false (parla_realtime_is_watching (rt, "u-500"));
+
+  /* Unwatching makes room; unknown ids are ignored. */
+  parla_realtime_unwatch_presence (rt, unwatch);
+  g_assert_false (parla_realtime_is_watching (rt, "u-a"));
+  g_assert_true (parla_realtime_is_watching (rt, "u-b"));
+  g_assert_true (parla_realtime_watch_presence (rt, one_more, &error));
+  g_assert_no_error (error);
+  g_assert_true (parla_realtime_is_watching (rt, "u-500"));
+}
+
 /* The server killed and restarted mid-conversation */
 
 typedef struct
@@ -1126,6 +1183,131 @@ test_kill_server (void)
   parla_outbox_attach (alice_box, NULL, NULL);
 }
 
+/* How many times @client heard @status for @user_id, from @from on. */
+static guint
+count_presence (Client     *client,
+                guint       from,
+                const char *user_id,
+                const char *status)
+{
+  guint n = 0;
+
+  for (guint i = from; i < client->presence->len; i++)
+    {
+      JsonNode *node = g_ptr_array_index (client->presence, i);
+
+      if (g_strcmp0 (pt_node_str (node, "user_id"), user_id) == 0 &&
+          (status == NULL || g_strcmp0 (pt_node_str (node, "status"), status) == 0))
+        n++;
+    }
+
+  return n;
+}
+
+/* A learner with no booking watches teachers: their presence comes, never
+ * a learner's, the watch outlives a server restart without being asked
+ * again, and unwatching stops it */
+
+static void
+test_watch_presence (void)
+{
+  g_autoptr(Live) live = live_new (NULL);
+  g_autofree char *dan_id = NULL;
+  g_autofree char *dan_token = pt_register (live->process->remote, "dan@example.org", "student", &dan_id);
+  g_autofree char *other_id = NULL;
+  g_autofree char *other_token = pt_register (live->process->remote, "other@example.org", "teacher", &other_id);
+  g_autoptr(Client) dan = client_new (live->process->base_url, dan_token);
+  g_autoptr(Client) teacher = client_new (live->process->base_url, live->teacher);
+  g_autoptr(Client) alice = client_new (live->process->base_url, live->alice);
+  g_autoptr(Client) other = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const watched[] = { live->teacher_id, live->alice_id, NULL };
+  const char * const teacher_only[] = { live->teacher_id, NULL };
+  const char * const other_only[] = { other_id, NULL };
+  guint mark;
+
+  /* Watched before connecting: sent once connected. Nobody is online, so
+   * the ack alone answers, and says offline. */
+  g_assert_true (parla_realtime_watch_presence (dan->rt, watched, &error));
+  g_assert_no_error (error);
+  parla_realtime_start (dan->rt);
+  PT_WAIT_UNTIL (parla_realtime_get_presence (dan->rt, live->teacher_id) != NULL, WAIT);
+  g_assert_cmpstr (parla_realtime_get_presence (dan->rt, live->teacher_id), ==, "offline");
+  g_assert_cmpstr (parla_realtime_get_presence (dan->rt, live->alice_id), ==, "offline");
+  /* Only his own status so far. */
+  g_assert_cmpuint (dan->presence->len, ==, count_presence (dan, 0, dan_id, NULL));
+
+  /* The teacher connects, then becomes available. */
+  parla_realtime_start (teacher->rt);
+  PT_WAIT_UNTIL (last_presence (dan, live->teacher_id) != NULL, WAIT);
+  g_assert_cmpstr (last_presence (dan, live->teacher_id), ==, "online");
+  g_assert_cmpstr (parla_realtime_get_presence (dan->rt, live->teacher_id), ==, "online");
+  g_assert_true (parla_realtime_set_presence (teacher->rt, "available", &error));
+  g_assert_no_error (error);
+  PT_WAIT_UNTIL (g_strcmp0 (last_presence (dan, live->teacher_id), "available") == 0, WAIT);
+  g_assert_cmpstr (parla_realtime_get_presence (dan->rt, live->teacher_id), ==, "available");
+
+  /* A learner is never heard of: alice connects and sets a status, and the
+   * teacher's next change, which the server handles after hers, arrives
+   * alone. */
+  parla_realtime_start (alice->rt);
+  PT_WAIT_UNTIL (is_state (alice, PARLA_REALTIME_CONNECTED), WAIT);
+  g_assert_true (parla_realtime_set_presence (alice->rt, "away", &error));
+  PT_WAIT_UNTIL (g_strcmp0 (last_presence (alice, live->alice_id), "away") == 0, WAIT);
+  g_assert_true (parla_realtime_set_presence (teacher->rt, "online", &error));
+  PT_WAIT_UNTIL (g_strcmp0 (last_presence (dan, live->teacher_id), "online") == 0, WAIT);
+  g_assert_cmpuint (count_presence (dan, 0, live->alice_id, NULL), ==, 0);
+  g_assert_cmpstr (parla_realtime_get_presence (dan->rt, live->alice_id), ==, "offline");
+  g_assert_cmpuint (count_presence (dan, 0, live->teacher_id, NULL), ==, 3);
+  parla_realtime_stop (alice->rt);
+
+  /* The server dies: every status is unknown until it is back. */
+  pt_process_kill (live->process);
+  PT_WAIT_UNTIL (!is_state (dan, PARLA_REALTIME_CONNECTED) && !is_state (teacher, PARLA_REALTIME_CONNECTED), WAIT);
+  g_assert_null (parla_realtime_get_presence (dan->rt, live->teacher_id));
+  g_assert_null (parla_realtime_get_presence (dan->rt, live->alice_id));
+  g_assert_true (parla_realtime_is_watching (dan->rt, live->teacher_id));
+  mark = dan->presence->len;
+
+  /* Back: both reconnect in whatever order, and dan, who never watched
+   * again, hears the teacher is online (from the watch if the teacher was
+   * first, from the teacher's connecting otherwise). */
+  pt_process_resume (live->process);
+  PT_WAIT_UNTIL (is_state (dan, PARLA_REALTIME_CONNECTED) && is_state (teacher, PARLA_REALTIME_CONNECTED) &&
+                 count_presence (dan, mark, live->teacher_id, NULL) > 0, SLOW);
+  g_assert_cmpuint (count_presence (dan, mark, live->teacher_id, NULL), ==, 1);
+  g_assert_cmpstr (last_presence (dan, live->teacher_id), ==, "online");
+  g_assert_cmpstr (parla_realtime_get_presence (dan->rt, live->teacher_id), ==, "online");
+
+  g_assert_true (parla_realtime_set_presence (teacher->rt, "in_call", &error));
+  PT_WAIT_UNTIL (g_strcmp0 (last_presence (dan, live->teacher_id), "in_call") == 0, WAIT);
+  g_assert_cmpuint (count_presence (dan, mark, live->teacher_id, NULL), ==, 2);
+  g_assert_cmpuint (count_presence (dan, 0, live->alice_id, NULL), ==, 0);
+
+  /* Unwatched: the status is forgotten, and the changes stop. Watching
+   * another teacher after it proves the server handled the unwatch;
+   * the teacher hearing of its own change proves the server handled it
+   * before the other teacher's. */
+  parla_realtime_unwatch_presence (dan->rt, teacher_only);
+  g_assert_false (parla_realtime_is_watching (dan->rt, live->teacher_id));
+  g_assert_null (parla_realtime_get_presence (dan->rt, live->teacher_id));
+  g_assert_true (parla_realtime_watch_presence (dan->rt, other_only, &error));
+  PT_WAIT_UNTIL (parla_realtime_get_presence (dan->rt, other_id) != NULL, WAIT);
+  g_assert_cmpstr (parla_realtime_get_presence (dan->rt, other_id), ==, "offline");
+
+  mark = dan->presence->len;
+  g_assert_true (parla_realtime_set_presence (teacher->rt, "away", &error));
+  PT_WAIT_UNTIL (g_strcmp0 (last_presence (teacher, live->teacher_id), "away") == 0, WAIT);
+  other = client_new (live->process->base_url, other_token);
+  parla_realtime_start (other->rt);
+  PT_WAIT_UNTIL (last_presence (dan, other_id) != NULL, WAIT);
+  g_assert_cmpstr (last_presence (dan, other_id), ==, "online");
+  g_assert_cmpuint (count_presence (dan, mark, live->teacher_id, NULL), ==, 0);
+  g_assert_null (parla_realtime_get_presence (dan->rt, live->teacher_id));
+  g_assert_cmpuint (dan->presence->len, ==, mark + 1 + count_presence (dan, mark, dan_id, NULL));
+  g_assert_cmpuint (dan->errors->len, ==, 0);
+}
+
 /* A server that stops answering (no pings, no pongs) is taken for dead */
 
 static void
@@ -1169,8 +1351,10 @@ main (int   argc,
   ADD ("unauthorized", test_unauthorized);
   ADD ("resume", test_resume);
   g_test_add_func ("/api/realtime/offline-calls", test_offline_calls);
+  g_test_add_func ("/api/realtime/watch-limit", test_watch_limit);
   g_test_add_func ("/api/realtime/kill-server", test_kill_server);
   g_test_add_func ("/api/realtime/dead-server", test_dead_server);
+  g_test_add_func ("/api/realtime/watch-presence", test_watch_presence);
 
   return g_test_run ();
 }
