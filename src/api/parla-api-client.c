@@ -3130,6 +3130,31 @@ parla_api_client_cancel_booking_finish (ParlaApiClient  *self,
   return finish_call (self, result, parla_api_client_cancel_booking_async, error);
 }
 
+/* The chat history of a room's owner (a session or a booking): one page. */
+static void
+list_messages_async (ParlaApiClient      *self,
+                     gpointer             source_tag,
+                     const char          *collection,
+                     const char          *id,
+                     gint64               before,
+                     int                  limit,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autofree char *path = resource_path (collection, id, "/messages");
+  g_autoptr(ParlaApiQuery) query = parla_api_query_new ();
+
+  if (before > 0)
+    parla_api_query_add_int (query, "before", before);
+  if (limit > 0)
+    parla_api_query_add_int (query, "limit", limit);
+
+  call_async (self, source_tag, parse_chat_history, (GDestroyNotify) json_node_unref,
+              "GET", path, query, NULL, NULL,
+              cancellable, callback, user_data);
+}
+
 /**
  * parla_api_client_list_session_messages_async:
  * @self: a #ParlaApiClient
@@ -3152,24 +3177,14 @@ parla_api_client_list_session_messages_async (ParlaApiClient      *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(ParlaApiQuery) query = parla_api_query_new ();
-
   g_return_if_fail (PARLA_IS_API_CLIENT (self));
   g_return_if_fail (session_id != NULL);
   g_return_if_fail (before >= 0);
   g_return_if_fail (limit >= 0);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  path = resource_path ("/api/v1/sessions/", session_id, "/messages");
-  if (before > 0)
-    parla_api_query_add_int (query, "before", before);
-  if (limit > 0)
-    parla_api_query_add_int (query, "limit", limit);
-
-  call_async (self, parla_api_client_list_session_messages_async, parse_chat_history, (GDestroyNotify) json_node_unref,
-              "GET", path, query, NULL, NULL,
-              cancellable, callback, user_data);
+  list_messages_async (self, parla_api_client_list_session_messages_async, "/api/v1/sessions/", session_id,
+                       before, limit, cancellable, callback, user_data);
 }
 
 /**
@@ -3211,24 +3226,14 @@ parla_api_client_list_booking_messages_async (ParlaApiClient      *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(ParlaApiQuery) query = parla_api_query_new ();
-
   g_return_if_fail (PARLA_IS_API_CLIENT (self));
   g_return_if_fail (booking_id != NULL);
   g_return_if_fail (before >= 0);
   g_return_if_fail (limit >= 0);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  path = resource_path ("/api/v1/bookings/", booking_id, "/messages");
-  if (before > 0)
-    parla_api_query_add_int (query, "before", before);
-  if (limit > 0)
-    parla_api_query_add_int (query, "limit", limit);
-
-  call_async (self, parla_api_client_list_booking_messages_async, parse_chat_history, (GDestroyNotify) json_node_unref,
-              "GET", path, query, NULL, NULL,
-              cancellable, callback, user_data);
+  list_messages_async (self, parla_api_client_list_booking_messages_async, "/api/v1/bookings/", booking_id,
+                       before, limit, cancellable, callback, user_data);
 }
 
 /**
