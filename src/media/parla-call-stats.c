@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <gst/webrtc/webrtc.h>
+#include <json-glib/json-glib.h>
 
 /* What webrtcbin 1.22's get-stats gets right with BUNDLE, and is read here:
  * inbound-rtp packets-received, packets-lost, jitter and bytes-received;
@@ -557,4 +558,74 @@ parla_call_stats_get_video_suspended (const ParlaCallStats *self)
   g_return_val_if_fail (self != NULL, FALSE);
 
   return self->video_suspended;
+}
+
+/**
+ * parla_quality_to_string:
+ * @quality: a #ParlaQuality
+ *
+ * Returns: `excellent`, `good`, `poor` or `bad`
+ */
+const char *
+parla_quality_to_string (ParlaQuality quality)
+{
+  switch (quality)
+    {
+    case PARLA_QUALITY_EXCELLENT: return "excellent";
+    case PARLA_QUALITY_GOOD:      return "good";
+    case PARLA_QUALITY_POOR:      return "poor";
+    case PARLA_QUALITY_BAD:
+    default:                      return "bad";
+    }
+}
+
+/**
+ * parla_call_stats_to_json:
+ * @self: a #ParlaCallStats
+ *
+ * The numbers behind the quality as one JSON object, as `parla-peer`
+ * prints them: `quality`, `rtt_ms` (-1 while unknown), `loss`,
+ * `remote_loss`, `jitter_ms`, `send_kbps`, `recv_kbps`, `fps`, `relayed`,
+ * `local_candidate`, `remote_candidate`, `video_target_kbps`,
+ * `video_suspended`.
+ *
+ * Returns: (transfer full): a new object node
+ */
+JsonNode *
+parla_call_stats_to_json (const ParlaCallStats *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "quality");
+  json_builder_add_string_value (builder, parla_quality_to_string (self->quality));
+  json_builder_set_member_name (builder, "rtt_ms");
+  json_builder_add_double_value (builder, self->rtt_ms);
+  json_builder_set_member_name (builder, "loss");
+  json_builder_add_double_value (builder, self->loss);
+  json_builder_set_member_name (builder, "remote_loss");
+  json_builder_add_double_value (builder, self->remote_loss);
+  json_builder_set_member_name (builder, "jitter_ms");
+  json_builder_add_double_value (builder, self->jitter_ms);
+  json_builder_set_member_name (builder, "send_kbps");
+  json_builder_add_int_value (builder, self->send_kbps);
+  json_builder_set_member_name (builder, "recv_kbps");
+  json_builder_add_int_value (builder, self->recv_kbps);
+  json_builder_set_member_name (builder, "fps");
+  json_builder_add_double_value (builder, self->fps);
+  json_builder_set_member_name (builder, "relayed");
+  json_builder_add_boolean_value (builder, self->relayed);
+  json_builder_set_member_name (builder, "local_candidate");
+  json_builder_add_string_value (builder, self->local_type);
+  json_builder_set_member_name (builder, "remote_candidate");
+  json_builder_add_string_value (builder, self->remote_type);
+  json_builder_set_member_name (builder, "video_target_kbps");
+  json_builder_add_int_value (builder, self->video_target_kbps);
+  json_builder_set_member_name (builder, "video_suspended");
+  json_builder_add_boolean_value (builder, self->video_suspended);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
 }

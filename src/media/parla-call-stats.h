@@ -8,6 +8,8 @@
 
 #include <glib-object.h>
 
+#include <json-glib/json-glib.h>
+
 #include "parla-media-types.h"
 
 G_BEGIN_DECLS
@@ -31,6 +33,9 @@ const char     *parla_call_stats_get_local_candidate_type  (const ParlaCallStats
 const char     *parla_call_stats_get_remote_candidate_type (const ParlaCallStats *self);
 guint           parla_call_stats_get_video_target  (const ParlaCallStats *self);
 gboolean        parla_call_stats_get_video_suspended (const ParlaCallStats *self);
+
+JsonNode       *parla_call_stats_to_json           (const ParlaCallStats *self);
+const char     *parla_quality_to_string            (ParlaQuality          quality);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaCallStats, parla_call_stats_unref)
 

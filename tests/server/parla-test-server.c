@@ -9,6 +9,11 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <unistd.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -918,4 +923,160 @@ pt_process_free (PtProcess *process)
       g_free (process->remote);
     }
   g_free (process);
+}
+
+/* coturn */
+
+/* A STUN binding request to @ip:@port; TRUE when a success response with
+ * our transaction id comes back within @timeout_ms. */
+static gboolean
+stun_answers (const char *ip,
+              guint       port,
+              guint       timeout_ms)
+{
+  guint8 request[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+  guint8 reply[512];
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (port) };
+  struct pollfd pfd;
+  gboolean ok = FALSE;
+  int fd;
+
+  for (guint i = 8; i < 20; i++)
+    request[i] = (guint8) g_random_int_range (0, 256);
+  g_assert_cmpint (inet_pton (AF_INET, ip, &addr.sin_addr), ==, 1);
+
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  if (sendto (fd, request, sizeof request, 0, (struct sockaddr *) &addr, sizeof addr) == sizeof request)
+    {
+      pfd = (struct pollfd) { .fd = fd, .events = POLLIN };
+      if (poll (&pfd, 1, (int) timeout_ms) == 1)
+        {
+          ssize_t n = recv (fd, reply, sizeof reply, 0);
+
+          ok = n >= 20 && reply[0] == 0x01 && reply[1] == 0x01 &&
+               memcmp (reply + 8, request + 8, 12) == 0;
+        }
+    }
+  close (fd);
+
+  return ok;
+}
+
+PtCoturn *
+pt_coturn_start (const char *listen_ip,
+                 const char *secret)
+{
+  PtCoturn *coturn = g_new0 (PtCoturn, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = g_build_filename (g_getenv ("PARLA_SRCDIR"), "data", "coturn",
+                                            "turnserver-test.conf", NULL);
+  const char *exe = "turnserver";
+
+  g_assert_nonnull (g_getenv ("PARLA_SRCDIR"));
+  g_assert_nonnull (secret);
+
+  coturn->ip = g_strdup (listen_ip != NULL ? listen_ip : "127.0.0.1");
+  coturn->secret = g_strdup (secret);
+  coturn->dir = g_dir_make_tmp ("parla-coturn-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  if (g_file_test ("/usr/bin/turnserver", G_FILE_TEST_IS_EXECUTABLE))
+    exe = "/usr/bin/turnserver";
+
+  /* Another test may take the port between the check and the spawn: a
+   * coturn that does not answer is stopped and started on another one. */
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      g_autofree char *port = NULL;
+      g_autofree char *min_port = NULL;
+      g_autofree char *max_port = NULL;
+      g_autofree char *db = g_build_filename (coturn->dir, "turndb", NULL);
+      g_autofree char *pid = g_build_filename (coturn->dir, "turnserver.pid", NULL);
+      g_autofree char *log = g_build_filename (coturn->dir, "turn.log", NULL);
+      g_auto(GStrv) secrets = g_strsplit (coturn->secret, ",", -1);
+      g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+      g_auto(GStrv) args = NULL;
+      guint relay_base;
+
+      coturn->port = pt_free_port ();
+      relay_base = 40000 + (coturn->port % 100) * 200;
+      port = g_strdup_printf ("%u", coturn->port);
+      min_port = g_strdup_printf ("%u", relay_base);
+      max_port = g_strdup_printf ("%u", relay_base + 199);
+
+      g_strv_builder_add_many (argv, exe, "-c", conf,
+                               "--listening-ip", coturn->ip,
+                               "--relay-ip", coturn->ip,
+                               "--listening-port", port,
+                               "--min-port", min_port,
+                               "--max-port", max_port,
+                               "--userdb", db,
+                               "--pidfile", pid,
+                               "--log-file", log,
+                               "--simple-log",
+                               NULL);
+      for (guint i = 0; secrets[i] != NULL; i++)
+        g_strv_builder_add_many (argv, "--static-auth-secret", secrets[i], NULL);
+      args = g_strv_builder_end (argv);
+
+      g_subprocess_launcher_set_child_setup (launcher, pt_child_setup, NULL, NULL);
+      coturn->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args, &error);
+      g_assert_no_error (error);
+
+      for (guint i = 0; i < 50; i++)
+        {
+          if (stun_answers (coturn->ip, coturn->port, 100))
+            goto ready;
+          if (g_subprocess_get_identifier (coturn->process) == NULL)  /* it exited */
+            break;
+        }
+
+      g_subprocess_force_exit (coturn->process);
+      g_subprocess_wait (coturn->process, NULL, NULL);
+      g_clear_object (&coturn->process);
+      if (attempt == 10)
+        g_error ("turnserver does not start (see %s)", log);
+    }
+
+ready:
+  coturn->url = g_strdup_printf ("turn:%s:%u?transport=udp", coturn->ip, coturn->port);
+  coturn->stun_url = g_strdup_printf ("stun:%s:%u", coturn->ip, coturn->port);
+
+  return coturn;
+}
+
+void
+pt_coturn_free (PtCoturn *coturn)
+{
+  if (coturn == NULL)
+    return;
+
+  if (coturn->process != NULL)
+    {
+      g_subprocess_send_signal (coturn->process, SIGTERM);
+      g_subprocess_wait (coturn->process, NULL, NULL);
+      g_object_unref (coturn->process);
+    }
+  if (coturn->dir != NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open (coturn->dir, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (coturn->dir, name, NULL);
+
+          g_unlink (path);
+        }
+      g_rmdir (coturn->dir);
+    }
+  g_free (coturn->dir);
+  g_free (coturn->ip);
+  g_free (coturn->secret);
+  g_free (coturn->url);
+  g_free (coturn->stun_url);
+  g_free (coturn);
 }

@@ -196,6 +196,29 @@ void        pt_process_signal     (PtProcess     *process,
 void        pt_process_free       (PtProcess     *process);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtProcess, pt_process_free)
 
+/* A real coturn (turnserver) with the repository's test configuration
+ * (data/coturn/turnserver-test.conf: use-auth-secret, loopback peers
+ * allowed, private ranges denied), on a free UDP port of @listen_ip
+ * (NULL: 127.0.0.1), relaying from that address, with its own database and
+ * pid file in a temporary directory. Returns once it answers a STUN
+ * binding request. @secret may list several, comma-separated, as during a
+ * rotation. No turnserver is an error, not a skip. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *dir;
+  char        *ip;
+  guint        port;
+  char        *secret;
+  char        *url;        /* turn:IP:PORT?transport=udp */
+  char        *stun_url;   /* stun:IP:PORT */
+} PtCoturn;
+
+PtCoturn   *pt_coturn_start       (const char   *listen_ip,
+                                   const char   *secret);
+void        pt_coturn_free        (PtCoturn     *coturn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtCoturn, pt_coturn_free)
+
 const char *pt_node_str           (JsonNode     *node,
                                    const char   *path);
 gint64      pt_node_int           (JsonNode     *node,
