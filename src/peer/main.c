@@ -123,7 +123,7 @@ main (int   argc,
     { "duration", 0, 0, G_OPTION_ARG_INT, &config.duration_s,
       "Seconds to stay once media connects (default 10; 0: until the others leave)", "SECONDS" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &config.timeout_s,
-      "Give up when media has not connected after this long (default 30)", "SECONDS" },
+      "Give up when media has not connected after this long (default 30; 0: never)", "SECONDS" },
     { "relay-only", 0, 0, G_OPTION_ARG_NONE, &config.relay_only, "Use TURN relays only", NULL },
     { "source", 0, 0, G_OPTION_ARG_STRING, &config.source, "What to send (default: a test pattern and tone)", "test" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Camera size (default 640x480)", "WxH" },
@@ -144,6 +144,7 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   config.duration_s = 10;
+  config.timeout_s = -1;
 
   context = g_option_context_new ("- a headless Parla call participant");
   g_option_context_set_description (context,

@@ -156,6 +156,8 @@ parla_peer_config_check (ParlaPeerConfig  *config,
     }
   if (config->pattern == NULL)
     config->pattern = g_strdup ("smpte");
+  if (config->timeout_s == -1)
+    config->timeout_s = 30;
   if (config->duration_s < 0 || config->duration_s > 86400 ||
       config->timeout_s < 0 || config->timeout_s > 86400 ||
       config->bitrate_kbps < 0 || config->bitrate_kbps > 50000)
@@ -164,8 +166,6 @@ parla_peer_config_check (ParlaPeerConfig  *config,
                            "--duration and --timeout must be 0 to 86400 s, --bitrate 0 to 50000 kbit/s");
       return FALSE;
     }
-  if (config->timeout_s == 0)
-    config->timeout_s = 30;
   if (config->width == 0 && config->height == 0)
     {
       config->width = 640;
@@ -930,7 +930,8 @@ parla_peer_runner_start (ParlaPeerRunner *self)
 
   self->start_time = g_get_monotonic_time ();
   self->tick_id = g_timeout_add (self->config.stats_interval_ms, on_tick_cb, self);
-  self->timeout_id = g_timeout_add_seconds (self->config.timeout_s, on_timeout_cb, self);
+  if (self->config.timeout_s > 0)
+    self->timeout_id = g_timeout_add_seconds (self->config.timeout_s, on_timeout_cb, self);
 
   /* The DTLS certificate and the plugins warm up while we sign in. */
   parla_media_init_async (self->cancellable, on_media_ready_cb, g_object_ref (self));

@@ -21,7 +21,7 @@ typedef struct
   char    *pattern;           /* videotestsrc pattern of the test camera */
   char   **local_addresses;
   int      duration_s;        /* from media connecting; 0: until the others leave */
-  int      timeout_s;         /* for media to connect */
+  int      timeout_s;         /* for media to connect; 0: no limit, -1: the default, 30 s */
   int      width;
   int      height;
   int      fps;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <glib-unix.h>
 
+#include "parla-demo-tutor.h"
 #include "parla-server.h"
 
 static gboolean
@@ -26,6 +27,7 @@ main (int   argc,
   g_autoptr(ParlaServerConfig) config = parla_server_config_new ();
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(ParlaServer) server = NULL;
+  g_autoptr(ParlaDemoTutor) tutor = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) env = g_get_environ ();
@@ -38,13 +40,16 @@ main (int   argc,
   g_autofree char *turn_ttl = NULL;
   g_autofree char *turn_secret_file = NULL;
   gboolean demo = FALSE;
+  gboolean no_tutor = FALSE;
   gboolean version = FALSE;
   int workers = 0;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address and port to listen on (port 0 picks a free one)", "ADDRESS:PORT" },
     { "db", 'd', 0, G_OPTION_ARG_STRING, &db, "Database URL", "sqlite:PATH" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
-    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Seed a demo catalogue and accounts", NULL },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
+      "Seed a demo catalogue and accounts, and run an automatic tutor (parla-peer) to call", NULL },
+    { "no-demo-tutor", 0, 0, G_OPTION_ARG_NONE, &no_tutor, "With --demo: no automatic tutor", NULL },
     { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "Worker threads for request handling", "N" },
     { "stun-urls", 0, 0, G_OPTION_ARG_STRING, &stun_urls, "STUN servers for calls", "\"stun:HOST:PORT ...\"" },
     { "turn-urls", 0, 0, G_OPTION_ARG_STRING, &turn_urls, "TURN servers for calls", "\"turn:HOST:PORT ...\"" },
@@ -145,6 +150,20 @@ main (int   argc,
   if (demo)
     g_print ("Demo accounts: learner demo.learner@parla.app / parla-demo, "
              "teacher demo.teacher@parla.app / parla-demo\n");
+
+  /* The demo tutor, so that one person can try a whole call. */
+  if (demo && !no_tutor)
+    {
+      g_autofree char *peer = parla_demo_tutor_find_peer ();
+
+      if (peer == NULL)
+        g_printerr ("parla-server: parla-peer not found: the demo runs without its automatic tutor\n");
+      else
+        {
+          tutor = parla_demo_tutor_new (server, peer);
+          parla_demo_tutor_start (tutor);
+        }
+    }
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -153,6 +172,8 @@ main (int   argc,
   g_main_loop_run (loop);
 
   g_print ("parla-server: shutting down\n");
+  if (tutor != NULL)
+    parla_demo_tutor_stop (tutor);
   parla_server_shutdown (server);
 
   return 0;

@@ -2115,3 +2115,152 @@ fail:
   parla_db_rollback (db);
   return FALSE;
 }
+
+/* The trial call */
+
+#define TRIAL_HOST      LUCIA
+#define TRIAL_TITLE     "Try a call with the demo tutor"
+#define TRIAL_MINUTES   60
+#define TRIAL_STEP      (5 * 60)      /* starts on a 5-minute mark */
+#define TRIAL_MIN_LEFT  (15 * 60)     /* a session closer to its end is not offered */
+
+static gboolean
+find_trial_call (DemoSeed  *seed,
+                 const char *host_id,
+                 char      **out_id,
+                 GError    **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+
+  *out_id = NULL;
+  rows = parla_db_query (seed->db, error,
+                         "SELECT id FROM sessions WHERE host_id = $1 AND title = $2 "
+                         "AND status = 'scheduled' AND start_at <= $3 "
+                         "AND end_at >= $4 "
+                         "ORDER BY start_at DESC LIMIT 1",
+                         PARLA_DB_TEXT, host_id,
+                         PARLA_DB_TEXT, TRIAL_TITLE,
+                         PARLA_DB_INT, seed->now,
+                         PARLA_DB_INT, seed->now + TRIAL_MIN_LEFT,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+  if (parla_db_rows_next (rows))
+    *out_id = parla_db_rows_dup_text (rows, 0);
+
+  return parla_db_rows_get_error (rows, error);
+}
+
+static gboolean
+create_trial_call (DemoSeed  *seed,
+                   char     **out_id,
+                   GError   **error)
+{
+  const DemoTeacher *host = &teachers[TRIAL_HOST];
+  const char *host_id = seed->teacher_ids[TRIAL_HOST];
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(ParlaSession) session = NULL;
+  g_autofree char *id = NULL;
+  ParlaRequest req;
+
+  request_init (&req, seed, host_id, host->name, PARLA_ROLE_TEACHER);
+
+  json_builder_begin_object (builder);
+  parla_json_add_string (builder, "title", TRIAL_TITLE);
+  parla_json_add_string (builder, "description",
+                         "An automatic tutor that answers at any time, so that you can try a whole "
+                         "call: it sends a test picture and tone and hears you back. Join, then hang "
+                         "up whenever you like.");
+  parla_json_add_string (builder, "type", parla_session_type_names[PARLA_SESSION_PRACTICE]);
+  parla_json_add_string (builder, "language", "es");
+  parla_json_add_string (builder, "level", parla_level_names[PARLA_LEVEL_A1]);
+  parla_json_add_instant (builder, "start", seed->now - seed->now % TRIAL_STEP);
+  parla_json_add_int (builder, "duration_minutes", TRIAL_MINUTES);
+  parla_json_add_int (builder, "capacity", 3);
+  parla_json_add_int (builder, "price_minor", 0);
+  parla_json_add_string (builder, "currency", "EUR");
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  session = parla_session_new_from_json (node, PARLA_JSON_INPUT, error);
+  if (session == NULL)
+    return FALSE;
+
+  id = parla_db_new_id ();
+  g_object_set (session,
+                "id", id,
+                "host-id", host_id,
+                "host-name", host->name,
+                "status", PARLA_SESSION_STATUS_SCHEDULED,
+                "seats-left", parla_session_get_capacity (session),
+                NULL);
+
+  if (!parla_session_store (&req, session, TRUE, error) ||
+      !take_seat (seed, session, seed->student_ids[ALEX], students[ALEX].name, error))
+    return FALSE;
+
+  *out_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+/**
+ * parla_demo_trial_call:
+ * @db: a database with the demo seeded (parla_demo_seed())
+ * @config: the server configuration
+ * @now: the current time, seconds since the epoch
+ * @out_session_id: (out): the session to join
+ * @out_host_email: (out) (optional): who hosts it: the demo tutor signs in
+ *   as them (password "parla-demo")
+ * @error: return location for a #GError
+ *
+ * The "Try a call" session of `parla-server --demo`: a free group session
+ * that is open to join now and for at least the next quarter of an hour,
+ * hosted by a demo teacher whom the automatic demo tutor (parla-peer)
+ * plays, with a seat for the demo learner. A new one is made when the last
+ * is about to end.
+ *
+ * Returns: %TRUE with the session's id
+ */
+gboolean
+parla_demo_trial_call (ParlaDb                  *db,
+                       const ParlaServerConfig  *config,
+                       gint64                    now,
+                       char                    **out_session_id,
+                       char                    **out_host_email,
+                       GError                  **error)
+{
+  g_auto(DemoSeed) seed = { db, config, now, };
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (out_session_id != NULL, FALSE);
+
+  if (!parla_db_begin_write (db, error))
+    return FALSE;
+
+  if (!lookup_user (db, teachers[TRIAL_HOST].email, &seed.teacher_ids[TRIAL_HOST], error) ||
+      !lookup_user (db, students[ALEX].email, &seed.student_ids[ALEX], error))
+    goto fail;
+  if (seed.teacher_ids[TRIAL_HOST] == NULL || seed.student_ids[ALEX] == NULL)
+    {
+      g_set_error_literal (error, PARLA_ERROR, PARLA_ERROR_NOT_FOUND, "The demo is not seeded");
+      goto fail;
+    }
+
+  if (!find_trial_call (&seed, seed.teacher_ids[TRIAL_HOST], &id, error) ||
+      (id == NULL && !create_trial_call (&seed, &id, error)))
+    goto fail;
+
+  if (!parla_db_commit (db, error))
+    return FALSE;
+
+  *out_session_id = g_steal_pointer (&id);
+  if (out_host_email != NULL)
+    *out_host_email = g_strdup (teachers[TRIAL_HOST].email);
+  return TRUE;
+
+fail:
+  parla_db_rollback (db);
+  return FALSE;
+}

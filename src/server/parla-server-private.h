@@ -276,5 +276,11 @@ gboolean    parla_demo_seed               (ParlaDb       *db,
                                            const ParlaServerConfig *config,
                                            gint64         now,
                                            GError       **error);
+gboolean    parla_demo_trial_call         (ParlaDb       *db,
+                                           const ParlaServerConfig *config,
+                                           gint64         now,
+                                           char         **out_session_id,
+                                           char         **out_host_email,
+                                           GError       **error);
 
 G_END_DECLS

@@ -1237,6 +1237,20 @@ parla_server_get_port (ParlaServer *self)
  *
  * Returns: (transfer full): e.g. "http://127.0.0.1:41234/"
  */
+/**
+ * parla_server_get_config:
+ * @self: a #ParlaServer
+ *
+ * Returns: (transfer none): the configuration it runs with
+ */
+const ParlaServerConfig *
+parla_server_get_config (ParlaServer *self)
+{
+  g_return_val_if_fail (PARLA_IS_SERVER (self), NULL);
+
+  return self->config;
+}
+
 char *
 parla_server_dup_base_url (ParlaServer *self)
 {
@@ -1309,6 +1323,39 @@ parla_server_seed_demo (ParlaServer  *self,
     return FALSE;
 
   ret = parla_demo_seed (db, self->config, parla_server_now (self), error);
+  release_db (self, db);
+
+  return ret;
+}
+
+/**
+ * parla_server_demo_trial_call:
+ * @self: a #ParlaServer with the demo seeded
+ * @out_session_id: (out): the "Try a call" session open now
+ * @out_host_email: (out) (optional): the demo teacher hosting it
+ * @error: return location for a #GError
+ *
+ * See parla_demo_trial_call().
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+parla_server_demo_trial_call (ParlaServer  *self,
+                              char        **out_session_id,
+                              char        **out_host_email,
+                              GError      **error)
+{
+  ParlaDb *db;
+  gboolean ret;
+
+  g_return_val_if_fail (PARLA_IS_SERVER (self), FALSE);
+
+  db = acquire_db (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  ret = parla_demo_trial_call (db, self->config, parla_server_now (self),
+                               out_session_id, out_host_email, error);
   release_db (self, db);
 
   return ret;

@@ -81,9 +81,14 @@ gboolean      parla_server_listen         (ParlaServer             *self,
                                            GError                 **error);
 guint         parla_server_get_port       (ParlaServer             *self);
 char         *parla_server_dup_base_url   (ParlaServer             *self);
+const ParlaServerConfig *parla_server_get_config (ParlaServer           *self);
 void          parla_server_shutdown       (ParlaServer             *self);
 gboolean      parla_server_seed_demo      (ParlaServer             *self,
                                            GError                 **error);
+gboolean      parla_server_demo_trial_call (ParlaServer            *self,
+                                            char                  **out_session_id,
+                                            char                  **out_host_email,
+                                            GError                **error);
 
 void          parla_server_set_clock      (ParlaServer             *self,
                                            ParlaClockFunc           func,

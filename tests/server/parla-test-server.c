@@ -925,6 +925,22 @@ pt_process_free (PtProcess *process)
   g_free (process);
 }
 
+/* Removes @path, a directory of plain files. */
+void
+pt_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
 /* coturn */
 
 /* A STUN binding request to @ip:@port; TRUE when a success response with
@@ -1061,18 +1077,7 @@ pt_coturn_free (PtCoturn *coturn)
       g_object_unref (coturn->process);
     }
   if (coturn->dir != NULL)
-    {
-      g_autoptr(GDir) dir = g_dir_open (coturn->dir, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = g_build_filename (coturn->dir, name, NULL);
-
-          g_unlink (path);
-        }
-      g_rmdir (coturn->dir);
-    }
+    pt_remove_dir (coturn->dir);
   g_free (coturn->dir);
   g_free (coturn->ip);
   g_free (coturn->secret);

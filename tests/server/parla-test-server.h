@@ -196,6 +196,9 @@ void        pt_process_signal     (PtProcess     *process,
 void        pt_process_free       (PtProcess     *process);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtProcess, pt_process_free)
 
+/* Removes a temporary directory of plain files. */
+void        pt_remove_dir         (const char   *path);
+
 /* A real coturn (turnserver) with the repository's test configuration
  * (data/coturn/turnserver-test.conf: use-auth-secret, loopback peers
  * allowed, private ranges denied), on a free UDP port of @listen_ip
