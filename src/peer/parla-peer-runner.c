@@ -789,7 +789,18 @@ on_member_left_cb (ParlaSignaling  *signaling,
                    const char      *user_id,
                    ParlaPeerRunner *self)
 {
+  g_auto(GStrv) others = NULL;
+
   print_event (self, "member-left", "user_id", user_id, NULL);
+
+  /* Without a --duration the peer stays until the others leave: one who
+   * vanished without a goodbye has left the room too. */
+  if (self->config.duration_s == 0 && self->ever_connected && self->call != NULL)
+    {
+      others = parla_call_dup_participants (self->call);
+      if (others == NULL || others[0] == NULL)
+        finish (self, NULL);
+    }
 }
 
 static void
@@ -816,7 +827,8 @@ maybe_enter_room (ParlaPeerRunner *self)
   g_signal_connect (self->signaling, "ready", G_CALLBACK (on_signaling_ready_cb), self);
   g_signal_connect (self->signaling, "failed", G_CALLBACK (on_signaling_failed_cb), self);
   g_signal_connect (self->signaling, "member-joined", G_CALLBACK (on_member_joined_cb), self);
-  g_signal_connect (self->signaling, "member-left", G_CALLBACK (on_member_left_cb), self);
+  /* After the call's own handler: it has let the member go by then. */
+  g_signal_connect_after (self->signaling, "member-left", G_CALLBACK (on_member_left_cb), self);
 }
 
 static void

@@ -184,6 +184,28 @@ test_teacher_hangs_up (void)
   g_assert_cmpint (peer_run_wait_exit (teacher, WAIT), ==, 0);
 }
 
+/* The teacher's process dies without a goodbye: the learner's peer
+ * notices (the room says they left, past the grace), ends its call and
+ * reports. */
+static void
+test_vanished (void)
+{
+  g_autoptr(PeerFixture) f = peer_fixture_new (NULL, NULL);
+  g_autoptr(PeerRun) learner = peer_run_start (f, f->learner_email, open_call);
+  g_autoptr(PeerRun) teacher = peer_run_start (f, f->teacher_email, open_call);
+  JsonNode *summary;
+  JsonNode *left;
+
+  peer_run_wait_event (learner, NULL, "media-flowing", WAIT);
+  g_subprocess_force_exit (teacher->process);
+
+  left = peer_run_wait_event (learner, NULL, "member-left", WAIT);
+  g_assert_cmpstr (pt_node_str (left, "user_id"), ==, f->teacher_id);
+  summary = peer_run_wait_summary (learner, WAIT);
+  g_assert_true (peer_bool (summary, "connected"));
+  g_assert_cmpint (peer_run_wait_exit (learner, WAIT), ==, 0);
+}
+
 /* Through a real coturn */
 
 #define TURN_SECRET "parla-peer-test-secret"
@@ -279,6 +301,7 @@ main (int   argc,
   g_test_add_func ("/peer/call", test_call);
   g_test_add_func ("/peer/controls", test_controls);
   g_test_add_func ("/peer/teacher-hangs-up", test_teacher_hangs_up);
+  g_test_add_func ("/peer/vanished", test_vanished);
   g_test_add_func ("/peer/relay/only", test_relay_only);
   g_test_add_func ("/peer/relay/expired", test_relay_expired);
 
