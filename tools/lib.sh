@@ -20,6 +20,7 @@ TEST_PACKAGES=(
   dbus-daemon gnome-keyring
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice
+  coturn
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
