@@ -21,6 +21,7 @@ TEST_PACKAGES=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice
   coturn
+  chromium
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

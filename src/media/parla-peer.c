@@ -2176,10 +2176,7 @@ static void
 gathering_changed (ParlaPeer *self,
                    gpointer   data)
 {
-  GstWebRTCICEGatheringState state;
-
-  g_object_get (self->webrtc, "ice-gathering-state", &state, NULL);
-  if (state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE)
+  if (GPOINTER_TO_UINT (data) == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE)
     send_candidate (self, 0, "");
 }
 
@@ -2188,7 +2185,14 @@ on_webrtc_gathering_state_cb (GstElement *webrtc,
                               GParamSpec *pspec,
                               ParlaPeer  *self)
 {
-  post (self, gathering_changed, NULL, NULL);
+  GstWebRTCICEGatheringState state;
+
+  /* The state as of this notification: webrtcbin goes gathering, emits the
+   * candidates, then complete, and read later on the main context the first
+   * notification would already say complete, an end of candidates sent
+   * before the candidates. */
+  g_object_get (webrtc, "ice-gathering-state", &state, NULL);
+  post (self, gathering_changed, GUINT_TO_POINTER (state), NULL);
 }
 
 static gboolean

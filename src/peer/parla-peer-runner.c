@@ -89,7 +89,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void finish (ParlaPeerRunner *self, const char *error);
+static void     finish         (ParlaPeerRunner *self,
+                                const char      *error);
+static gboolean on_duration_cb (gpointer         user_data);
 
 /* Configuration */
 
@@ -337,6 +339,11 @@ check_both_ways (ParlaPeerRunner *self)
     {
       self->both_ways = TRUE;
       print_event (self, "media-flowing", NULL);
+
+      /* --duration counts from here: media connected both ways. */
+      self->connect_time = g_get_monotonic_time ();
+      if (self->config.duration_s > 0 && self->phase != PHASE_DONE)
+        self->duration_id = g_timeout_add ((guint) self->config.duration_s * 1000, on_duration_cb, self);
     }
 }
 
@@ -556,7 +563,18 @@ on_stats_cb (ParlaCall       *call,
              ParlaCallStats  *stats,
              ParlaPeerRunner *self)
 {
+  ParlaPicture picture, screen;
+  double rms, hz;
+
   g_hash_table_insert (self->stats, g_strdup (user_id), parla_call_stats_ref (stats));
+
+  /* The receiver reports that prove media flows both ways come with the
+   * stats: no need to wait for the next tick. */
+  if (!self->both_ways)
+    {
+      count_media (self, &picture, &screen, &rms, &hz);
+      check_both_ways (self);
+    }
 }
 
 static void
@@ -665,9 +683,6 @@ on_call_state_cb (ParlaCall       *call,
       if (self->ever_connected)
         break;
       self->ever_connected = TRUE;
-      self->connect_time = g_get_monotonic_time ();
-      if (self->config.duration_s > 0)
-        self->duration_id = g_timeout_add ((guint) self->config.duration_s * 1000, on_duration_cb, self);
       if (self->config.share_width > 0)
         start_share (self);
       break;
