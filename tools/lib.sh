@@ -22,6 +22,7 @@ TEST_PACKAGES=(
   gstreamer1.0-nice
   coturn
   chromium
+  iproute2 nftables
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -12,6 +12,16 @@
 
 G_BEGIN_DECLS
 
+/* The last receiver report block the far end sent about one of our
+ * streams: its cumulative loss, and the highest sequence number it had
+ * seen then. */
+typedef struct
+{
+  guint    ssrc;
+  gint64   lost;
+  guint64  highest_seq;
+} ParlaReportBlock;
+
 /* The counters read from one get-stats reply; deltas between two give
  * rates. Only what webrtcbin 1.22 reports correctly with BUNDLE is read. */
 typedef struct
@@ -26,8 +36,12 @@ typedef struct
   double   remote_fraction_lost;/* what the far end reports losing, 0 to 1 */
   guint64  packets_sent;
   guint64  nacks_received;      /* NACK messages about our streams */
+  guint64  nacks_sent;          /* NACK messages about theirs */
+  guint64  keyframe_requests_received; /* PLI and FIR about our streams */
+  guint64  keyframe_requests_sent;     /* PLI and FIR about theirs */
   char    *local_type;
   char    *remote_type;
+  GArray  *reports;             /* ParlaReportBlock, one per stream of ours */
 } ParlaStatsSample;
 
 struct _ParlaCallStats
@@ -45,6 +59,13 @@ struct _ParlaCallStats
   char         *remote_type;
   guint         video_target_kbps;
   gboolean      video_suspended;
+  /* totals over the connection */
+  guint64       packets_received;
+  guint64       packets_lost;
+  guint64       nacks_sent;
+  guint64       nacks_received;
+  guint64       keyframe_requests_sent;
+  guint64       keyframe_requests_received;
 };
 
 /* Sender-side adaptation of one participant's video, from what the far end
@@ -73,7 +94,7 @@ void            _parla_stats_sample_clear   (ParlaStatsSample       *sample);
 void            _parla_stats_sample_read    (ParlaStatsSample       *sample,
                                              const GstStructure     *stats);
 ParlaCallStats *_parla_call_stats_new       (const ParlaStatsSample *previous,
-                                             const ParlaStatsSample *current,
+                                             ParlaStatsSample       *current,
                                              double                  fps);
 ParlaQuality    _parla_quality_rate         (double                  rtt_ms,
                                              double                  loss,

@@ -14,10 +14,14 @@
 #include <json-glib/json-glib.h>
 
 /* What webrtcbin 1.22's get-stats gets right with BUNDLE, and is read here:
- * inbound-rtp packets-received, packets-lost, jitter and bytes-received;
- * outbound-rtp bytes-sent, packets-sent and nack-count; the selected
- * candidate pair and the types of its candidates; remote-inbound-rtp
- * round-trip-time.
+ * inbound-rtp packets-received, jitter, bytes-received and the NACK, PLI
+ * and FIR we sent, and the packets-lost of its RTP source (expected minus
+ * received, before the jitter buffer: inbound-rtp's own packets-lost only
+ * counts what the jitter buffer gave up on, and stays 0 while RTX repairs
+ * the loss); outbound-rtp bytes-sent, packets-sent and the NACKs we
+ * received (its PLI and FIR counts stayed 0 in our measurements while the
+ * far end counted FIRs sent); the selected candidate pair and the
+ * types of its candidates; remote-inbound-rtp round-trip-time.
  *
  * What it gets wrong: the kind and codec of inbound streams (all "audio",
  * one codec), the jitter-buffer counters (zero), and the far end's loss of
@@ -26,9 +30,12 @@
  * to whichever of our streams came last (usually RTX, no loss) and goes
  * stale. The loss the far end sees is therefore estimated from the NACKs
  * it sends (one per loss event, repeated when the retransmission is lost
- * too) per packet we sent, and the report block's value only counts when
- * it is higher. RTX streams show up as extra streams; their bytes are part
- * of the bitrate anyway. */
+ * too) per packet we sent, unless the report blocks that came in between
+ * (the RTP source stats behind remote-inbound-rtp carry the block's SSRC,
+ * cumulative loss and highest sequence number) counted nothing lost: then
+ * the NACKs were for late packets. The report block's fraction-lost only
+ * counts when it is higher. RTX streams show up as extra streams; their
+ * bytes are part of the bitrate anyway. */
 
 G_DEFINE_BOXED_TYPE (ParlaCallStats, parla_call_stats, parla_call_stats_ref, parla_call_stats_unref)
 
@@ -37,6 +44,85 @@ _parla_stats_sample_clear (ParlaStatsSample *sample)
 {
   g_clear_pointer (&sample->local_type, g_free);
   g_clear_pointer (&sample->remote_type, g_free);
+  g_clear_pointer (&sample->reports, g_array_unref);
+}
+
+/* The far end's last report block about one of our streams, from the
+ * RTP source stats (of the far end's source) in a remote-inbound-rtp. */
+static void
+read_report_block (ParlaStatsSample   *sample,
+                   const GstStructure *remote_inbound)
+{
+  g_autoptr(GstStructure) source = NULL;
+  ParlaReportBlock block = { 0 };
+  gboolean have_rb = FALSE;
+  guint seq;
+  int lost;
+
+  if (!gst_structure_get (remote_inbound, "gst-rtpsource-stats", GST_TYPE_STRUCTURE, &source, NULL))
+    return;
+  if (!gst_structure_get_boolean (source, "have-rb", &have_rb) || !have_rb ||
+      !gst_structure_get_uint (source, "rb-ssrc", &block.ssrc) ||
+      !gst_structure_get_int (source, "rb-packetslost", &lost) ||
+      !gst_structure_get_uint (source, "rb-exthighestseq", &seq))
+    return;
+  block.lost = lost;
+  block.highest_seq = seq;
+
+  if (sample->reports == NULL)
+    sample->reports = g_array_new (FALSE, FALSE, sizeof (ParlaReportBlock));
+  for (guint i = 0; i < sample->reports->len; i++)
+    if (g_array_index (sample->reports, ParlaReportBlock, i).ssrc == block.ssrc)
+      return;
+  g_array_append_val (sample->reports, block);
+}
+
+/* Whether report blocks about our streams came between the two samples,
+ * and none of them counted a packet lost. */
+static gboolean
+reported_no_loss (const ParlaStatsSample *previous,
+                  const ParlaStatsSample *current)
+{
+  gboolean moved = FALSE;
+
+  if (previous->reports == NULL || current->reports == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < current->reports->len; i++)
+    {
+      const ParlaReportBlock *now = &g_array_index (current->reports, ParlaReportBlock, i);
+
+      for (guint j = 0; j < previous->reports->len; j++)
+        {
+          const ParlaReportBlock *before = &g_array_index (previous->reports, ParlaReportBlock, j);
+
+          /* a sequence jump (a new connection) is no report */
+          if (before->ssrc != now->ssrc || now->highest_seq <= before->highest_seq ||
+              now->highest_seq - before->highest_seq > 1 << 16)
+            continue;
+          if (now->lost > before->lost)
+            return FALSE;
+          moved = TRUE;
+        }
+    }
+
+  return moved;
+}
+
+/* The RTCP feedback counters are guint in 1.22; 0 when absent. */
+static guint64
+get_count (const GstStructure *s,
+           const char         *field)
+{
+  guint u;
+  guint64 u64;
+
+  if (gst_structure_get_uint (s, field, &u))
+    return u;
+  if (gst_structure_get_uint64 (s, field, &u64))
+    return u64;
+
+  return 0;
 }
 
 static const GstStructure *
@@ -63,8 +149,10 @@ read_one (GQuark        field,
   ParlaStatsSample *sample = user_data;
   const GstStructure *s;
   GstWebRTCStatsType type;
+  GstStructure *source;
   guint64 u64;
   gint64 i64;
+  gint64 lost;
   double d;
 
   if (!GST_VALUE_HOLDS_STRUCTURE (value))
@@ -81,10 +169,25 @@ read_one (GQuark        field,
         sample->bytes_received += u64;
       if (gst_structure_get_uint64 (s, "packets-received", &u64))
         sample->packets_received += u64;
+      /* inbound-rtp packets-lost is what the jitter buffer gave up on;
+       * the loss on the path, before retransmission, is the RTP
+       * source's (expected minus received). */
+      lost = 0;
       if (gst_structure_get_int64 (s, "packets-lost", &i64) && i64 > 0)
-        sample->packets_lost += i64;
+        lost = i64;
+      if (gst_structure_get (s, "gst-rtpsource-stats", GST_TYPE_STRUCTURE, &source, NULL))
+        {
+          int source_lost;
+
+          if (gst_structure_get_int (source, "packets-lost", &source_lost) && source_lost > lost)
+            lost = source_lost;
+          gst_structure_free (source);
+        }
+      sample->packets_lost += lost;
       if (gst_structure_get_double (s, "jitter", &d))
         sample->jitter_s = MAX (sample->jitter_s, d);
+      sample->nacks_sent += get_count (s, "nack-count");
+      sample->keyframe_requests_sent += get_count (s, "pli-count") + get_count (s, "fir-count");
       break;
 
     case GST_WEBRTC_STATS_OUTBOUND_RTP:
@@ -92,12 +195,8 @@ read_one (GQuark        field,
         sample->bytes_sent += u64;
       if (gst_structure_get_uint64 (s, "packets-sent", &u64))
         sample->packets_sent += u64;
-      {
-        guint nacks;
-
-        if (gst_structure_get_uint (s, "nack-count", &nacks))
-          sample->nacks_received += nacks;
-      }
+      sample->nacks_received += get_count (s, "nack-count");
+      sample->keyframe_requests_received += get_count (s, "pli-count") + get_count (s, "fir-count");
       break;
 
     case GST_WEBRTC_STATS_REMOTE_INBOUND_RTP:
@@ -105,6 +204,7 @@ read_one (GQuark        field,
         sample->rtt_s = MAX (sample->rtt_s, d);
       if (gst_structure_get_double (s, "fraction-lost", &d))
         sample->remote_fraction_lost = MAX (sample->remote_fraction_lost, d);
+      read_report_block (sample, s);
       break;
 
     case GST_WEBRTC_STATS_CODEC:
@@ -203,39 +303,54 @@ _parla_quality_rate (double rtt_ms,
 /*
  * _parla_call_stats_new:
  * @previous: the sample a second or so before
- * @current: the newest sample
+ * @current: the newest sample; takes @previous's round-trip time when it
+ *   has none
  * @fps: decoded frames per second of the camera track
  */
 ParlaCallStats *
 _parla_call_stats_new (const ParlaStatsSample *previous,
-                       const ParlaStatsSample *current,
+                       ParlaStatsSample       *current,
                        double                  fps)
 {
   ParlaCallStats *self = g_atomic_rc_box_new0 (ParlaCallStats);
   double seconds = (current->time_us - previous->time_us) / 1e6;
   gint64 lost = current->packets_lost - previous->packets_lost;
   gint64 received = (gint64) current->packets_received - (gint64) previous->packets_received;
+  double nack_rate = 0;
 
   if (seconds <= 0)
     seconds = 1;
 
+  /* Receiver reports come every few seconds, and the remote-inbound-rtp
+   * that carries one may be about a stream without a round trip (RTX):
+   * the last one measured stands until the next. */
+  if (current->rtt_s < 0)
+    current->rtt_s = previous->rtt_s;
   self->rtt_ms = current->rtt_s >= 0 ? current->rtt_s * 1000 : -1;
   self->loss = (lost > 0 && lost + received > 0) ? (double) lost / (lost + received) : 0;
   self->remote_loss = current->remote_fraction_lost;
   if (current->packets_sent > previous->packets_sent + 10 &&
       current->nacks_received >= previous->nacks_received)
-    {
-      double nack_rate = (double) (current->nacks_received - previous->nacks_received) /
-                         (current->packets_sent - previous->packets_sent);
-
-      self->remote_loss = MAX (self->remote_loss, MIN (nack_rate, 1.0));
-    }
+    nack_rate = (double) (current->nacks_received - previous->nacks_received) /
+                (current->packets_sent - previous->packets_sent);
+  /* A NACK asks for a packet that is late; a receiver report counts the
+   * packets that never came. When reports came in between and counted
+   * none, the NACKs were for late packets (a busy receiver): no loss. */
+  if (reported_no_loss (previous, current))
+    nack_rate = 0;
+  self->remote_loss = MAX (self->remote_loss, MIN (nack_rate, 1.0));
   self->jitter_ms = current->jitter_s * 1000;
   if (current->bytes_sent >= previous->bytes_sent)
     self->send_kbps = (current->bytes_sent - previous->bytes_sent) * 8 / 1000 / seconds;
   if (current->bytes_received >= previous->bytes_received)
     self->recv_kbps = (current->bytes_received - previous->bytes_received) * 8 / 1000 / seconds;
   self->fps = fps;
+  self->packets_received = current->packets_received;
+  self->packets_lost = MAX (current->packets_lost, 0);
+  self->nacks_sent = current->nacks_sent;
+  self->nacks_received = current->nacks_received;
+  self->keyframe_requests_sent = current->keyframe_requests_sent;
+  self->keyframe_requests_received = current->keyframe_requests_received;
   self->local_type = g_strdup (current->local_type);
   self->remote_type = g_strdup (current->remote_type);
   self->relayed = g_strcmp0 (current->local_type, "relay") == 0 ||
@@ -264,14 +379,17 @@ _parla_adaptation_init (ParlaAdaptation *adaptation,
  * @rtt_ms: the round-trip time, or < 0 when unknown
  *
  * One step, once a stats interval, on the loss averaged with the previous
- * intervals'. Loss above 3 % (or a round trip past a
- * second) cuts the video bitrate by a quarter; above 15 % by half; after
- * three such steps at the floor, video stops. Clean intervals (under 1 %)
- * raise it again by a tenth, every second one; five clean intervals bring
- * stopped video back, low (stopped video sends nothing to measure: this is
- * a probe, and when it fails within ten intervals the wait doubles, up to
- * forty). With vp8enc's resize-allowed, libvpx also lowers the resolution
- * when the bitrate gets too low for it.
+ * intervals'. Loss above 3 % (or a round trip past a second) cuts the
+ * video bitrate by a quarter; above 10 % (where the quality is bad; the
+ * NACKs that measure it get lost too, so 30 % on the path reads 10 to
+ * 20 %) by half; after three such steps at the floor, video stops. Clean
+ * intervals (under 2 %: what NACK and RTX repair unseen, and about what a
+ * busy receiver's jitter buffer asks for although nothing was lost) raise
+ * it again by a tenth, every second one; five intervals under 3 % bring
+ * stopped video back, low (stopped video sends nothing to measure: this
+ * is a probe, and when it fails within ten intervals the wait doubles, up
+ * to forty). With vp8enc's resize-allowed, libvpx also lowers the
+ * resolution when the bitrate gets too low for it.
  *
  * Returns: whether the target or the suspension changed
  */
@@ -289,7 +407,7 @@ _parla_adaptation_update (ParlaAdaptation *adaptation,
    * none: smooth over about two intervals. */
   adaptation->loss = (adaptation->loss + remote_loss) / 2;
   remote_loss = adaptation->loss;
-  severe = remote_loss >= 0.15 || rtt_ms >= 2000;
+  severe = remote_loss >= 0.10 || rtt_ms >= 2000;
   lossy = remote_loss >= 0.03 || rtt_ms >= 1000;
 
   if (adaptation->since_resume < G_MAXUINT / 2)
@@ -312,8 +430,12 @@ _parla_adaptation_update (ParlaAdaptation *adaptation,
             adaptation->resume_ticks = 5;
         }
     }
-  else if (remote_loss < 0.01)
+  else if (remote_loss < 0.02 || adaptation->suspended)
     {
+      /* Stopped video has nothing to measure: what comes back is audio's
+       * loss, and NACKs of the far end asking for the next video packet
+       * now and then (1 to 3 % against audio alone, measured). Under 3 %
+       * is clean enough to probe with. */
       adaptation->bad_ticks = 0;
       adaptation->good_ticks++;
 
@@ -333,7 +455,7 @@ _parla_adaptation_update (ParlaAdaptation *adaptation,
     }
   else
     {
-      /* 1 to 3 %: hold */
+      /* 2 to 3 %: hold */
       adaptation->good_ticks = 0;
       adaptation->bad_ticks = 0;
     }
@@ -561,6 +683,63 @@ parla_call_stats_get_video_suspended (const ParlaCallStats *self)
 }
 
 /**
+ * parla_call_stats_get_packets_lost:
+ * @self: stats
+ *
+ * Returns: the participant's packets lost on the way to us since the
+ *   connection started, before retransmission
+ */
+guint64
+parla_call_stats_get_packets_lost (const ParlaCallStats *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->packets_lost;
+}
+
+/**
+ * parla_call_stats_get_nacks:
+ * @self: stats
+ * @out_received: (out) (optional): the NACKs the participant sent us
+ *
+ * Retransmission requests (RTCP NACK) since the connection started.
+ *
+ * Returns: the NACKs we sent the participant
+ */
+guint64
+parla_call_stats_get_nacks (const ParlaCallStats *self,
+                            guint64              *out_received)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (out_received != NULL)
+    *out_received = self->nacks_received;
+
+  return self->nacks_sent;
+}
+
+/**
+ * parla_call_stats_get_keyframe_requests:
+ * @self: stats
+ * @out_received: (out) (optional): the requests the participant sent us
+ *
+ * Keyframe requests (RTCP PLI and FIR) since the connection started.
+ *
+ * Returns: the requests we sent the participant
+ */
+guint64
+parla_call_stats_get_keyframe_requests (const ParlaCallStats *self,
+                                        guint64              *out_received)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (out_received != NULL)
+    *out_received = self->keyframe_requests_received;
+
+  return self->keyframe_requests_sent;
+}
+
+/**
  * parla_quality_to_string:
  * @quality: a #ParlaQuality
  *
@@ -587,7 +766,9 @@ parla_quality_to_string (ParlaQuality quality)
  * prints them: `quality`, `rtt_ms` (-1 while unknown), `loss`,
  * `remote_loss`, `jitter_ms`, `send_kbps`, `recv_kbps`, `fps`, `relayed`,
  * `local_candidate`, `remote_candidate`, `video_target_kbps`,
- * `video_suspended`.
+ * `video_suspended`, and the totals over the connection `packets_received`,
+ * `packets_lost`, `nacks_sent`, `nacks_received`, `keyframe_requests_sent`
+ * and `keyframe_requests_received`.
  *
  * Returns: (transfer full): a new object node
  */
@@ -625,6 +806,18 @@ parla_call_stats_to_json (const ParlaCallStats *self)
   json_builder_add_int_value (builder, self->video_target_kbps);
   json_builder_set_member_name (builder, "video_suspended");
   json_builder_add_boolean_value (builder, self->video_suspended);
+  json_builder_set_member_name (builder, "packets_received");
+  json_builder_add_int_value (builder, self->packets_received);
+  json_builder_set_member_name (builder, "packets_lost");
+  json_builder_add_int_value (builder, self->packets_lost);
+  json_builder_set_member_name (builder, "nacks_sent");
+  json_builder_add_int_value (builder, self->nacks_sent);
+  json_builder_set_member_name (builder, "nacks_received");
+  json_builder_add_int_value (builder, self->nacks_received);
+  json_builder_set_member_name (builder, "keyframe_requests_sent");
+  json_builder_add_int_value (builder, self->keyframe_requests_sent);
+  json_builder_set_member_name (builder, "keyframe_requests_received");
+  json_builder_add_int_value (builder, self->keyframe_requests_received);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -33,6 +33,11 @@ const char     *parla_call_stats_get_local_candidate_type  (const ParlaCallStats
 const char     *parla_call_stats_get_remote_candidate_type (const ParlaCallStats *self);
 guint           parla_call_stats_get_video_target  (const ParlaCallStats *self);
 gboolean        parla_call_stats_get_video_suspended (const ParlaCallStats *self);
+guint64         parla_call_stats_get_packets_lost  (const ParlaCallStats *self);
+guint64         parla_call_stats_get_nacks         (const ParlaCallStats *self,
+                                                    guint64              *out_received);
+guint64         parla_call_stats_get_keyframe_requests (const ParlaCallStats *self,
+                                                        guint64              *out_received);
 
 JsonNode       *parla_call_stats_to_json           (const ParlaCallStats *self);
 const char     *parla_quality_to_string            (ParlaQuality          quality);

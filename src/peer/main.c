@@ -137,6 +137,8 @@ main (int   argc,
     { "local-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &config.local_addresses,
       "Also gather candidates on this address (repeatable; 127.0.0.1 for loopback)", "IP" },
     { "stats-interval", 0, 0, G_OPTION_ARG_INT, &config.stats_interval_ms, "Stats every MS (default 1000)", "MS" },
+    { "give-up", 0, 0, G_OPTION_ARG_INT, &config.give_up_s,
+      "Give up a participant whose media stopped, and then the call, after this long", "SECONDS" },
     { "commands", 0, 0, G_OPTION_ARG_NONE, &config.commands,
       "Read commands from standard input: mute, unmute, camera off|on, share start|stop, ping, say TEXT, hangup", NULL },
     { NULL }

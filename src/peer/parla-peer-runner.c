@@ -200,6 +200,12 @@ parla_peer_config_check (ParlaPeerConfig  *config,
     }
   if (config->tone_hz == 0)
     config->tone_hz = 440;
+  if (config->give_up_s < 0 || config->give_up_s > 3600)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--give-up must be between 1 and 3600 s");
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -724,6 +730,11 @@ make_options (ParlaPeerRunner *self)
   parla_call_options_set_ice_tcp (options, self->config.ice_tcp);
   parla_call_options_set_prefer_h264 (options, self->config.prefer_h264);
   parla_call_options_set_stats_interval (options, self->config.stats_interval_ms);
+  if (self->config.give_up_s > 0)
+    {
+      parla_call_options_set_peer_timeout (options, (guint) self->config.give_up_s * 1000);
+      parla_call_options_set_alone_timeout (options, (guint) self->config.give_up_s * 1000);
+    }
   parla_call_options_set_screen_source (options, PARLA_MEDIA_SOURCE_TEST);
   if (self->config.share_width > 0)
     parla_call_options_set_screen_size (options, self->config.share_width,

@@ -30,6 +30,7 @@ typedef struct
   int      share_height;
   int      share_fps;
   int      stats_interval_ms;
+  int      give_up_s;         /* a lost participant, then the call; 0: the engine's */
   double   tone_hz;
   gboolean relay_only;
   gboolean ice_tcp;
