@@ -12,6 +12,7 @@ BUILD_PACKAGES=(
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsoup-3.0-dev
   libsqlite3-dev libsodium-dev libsecret-1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+  libportal-dev
   tzdata
 )
 
@@ -23,6 +24,7 @@ TEST_PACKAGES=(
   coturn
   chromium
   iproute2 nftables
+  gstreamer1.0-pipewire pipewire pipewire-bin
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

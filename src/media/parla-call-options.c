@@ -13,6 +13,11 @@ struct _ParlaCallOptions
   /* owned */
   char             *test_pattern;
   GPtrArray        *local_addresses;   /* NULL-terminated */
+  char             *camera_id;
+  char             *media_file;
+  char             *microphone_id;
+  char             *speaker_id;
+  char             *screen_restore_token;
 
   ParlaMediaSource  video_source;
   ParlaMediaSource  audio_source;
@@ -33,6 +38,11 @@ struct _ParlaCallOptions
   guint             peer_timeout_ms;
   guint             alone_timeout_ms;
   guint             stats_interval_ms;
+  gboolean          echo_cancel;
+  gboolean          noise_suppression;
+  gboolean          gain_control;
+  gboolean          use_portals;
+  gboolean          screen_prefers_detail;
 };
 
 G_DEFINE_BOXED_TYPE (ParlaCallOptions, parla_call_options,
@@ -50,7 +60,9 @@ copy_string (gconstpointer src,
  *
  * The defaults: camera and microphone, remote audio played, 640x480 at 30
  * frames per second and 800 kbit/s of VP8, the screen (when shared) at
- * 1920x1080 and 5 frames per second, a 50 ms jitter buffer, ICE over
+ * 1920x1080 and 5 frames per second (detail over motion), echo
+ * cancellation, noise suppression and gain control on a real microphone,
+ * the Camera and ScreenCast portals used where there are, a 50 ms jitter buffer, ICE over
  * UDP and TCP, participants given up after 10 s without media, and a call
  * left alone failing after 30 s.
  *
@@ -81,6 +93,11 @@ parla_call_options_new (void)
   self->peer_timeout_ms = 10000;
   self->alone_timeout_ms = 30000;
   self->stats_interval_ms = 1000;
+  self->echo_cancel = TRUE;
+  self->noise_suppression = TRUE;
+  self->gain_control = TRUE;
+  self->use_portals = TRUE;
+  self->screen_prefers_detail = TRUE;
 
   return self;
 }
@@ -104,6 +121,11 @@ parla_call_options_copy (const ParlaCallOptions *self)
   *copy = *self;
   copy->test_pattern = g_strdup (self->test_pattern);
   copy->local_addresses = g_ptr_array_copy (self->local_addresses, copy_string, NULL);
+  copy->camera_id = g_strdup (self->camera_id);
+  copy->media_file = g_strdup (self->media_file);
+  copy->microphone_id = g_strdup (self->microphone_id);
+  copy->speaker_id = g_strdup (self->speaker_id);
+  copy->screen_restore_token = g_strdup (self->screen_restore_token);
 
   return copy;
 }
@@ -113,6 +135,11 @@ parla_call_options_clear (ParlaCallOptions *self)
 {
   g_clear_pointer (&self->test_pattern, g_free);
   g_clear_pointer (&self->local_addresses, g_ptr_array_unref);
+  g_clear_pointer (&self->camera_id, g_free);
+  g_clear_pointer (&self->media_file, g_free);
+  g_clear_pointer (&self->microphone_id, g_free);
+  g_clear_pointer (&self->speaker_id, g_free);
+  g_clear_pointer (&self->screen_restore_token, g_free);
 }
 
 /**
@@ -492,7 +519,10 @@ parla_call_options_get_alone_timeout (const ParlaCallOptions *self)
  * parla_call_options_set_screen_source:
  * @self: options
  * @source: what parla_call_start_screen_share() shares: the X11 screen
- *   (ximagesrc), or a green test picture
+ *   (ximagesrc), or a green test picture; what
+ *   parla_call_start_screen_share_async() shares: the screen or window
+ *   picked through the ScreenCast portal when one is on the session bus,
+ *   or else the same
  */
 void
 parla_call_options_set_screen_source (ParlaCallOptions *self,
@@ -571,4 +601,285 @@ parla_call_options_get_stats_interval (const ParlaCallOptions *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->stats_interval_ms;
+}
+
+static void
+set_string (char       **field,
+            const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/**
+ * parla_call_options_set_media_file:
+ * @self: a #ParlaCallOptions
+ * @path: (nullable): a media file, or %NULL
+ *
+ * Sends @path's video and audio, in a loop, instead of the camera and the
+ * microphone (or the test sources): for demos and tests. A file without
+ * video sends black, one without audio silence. parla_call_start() fails
+ * with %PARLA_MEDIA_ERROR_INVALID_ARGUMENT when it cannot be played.
+ */
+void
+parla_call_options_set_media_file (ParlaCallOptions *self,
+                                   const char       *path)
+{
+  g_return_if_fail (self != NULL);
+
+  set_string (&self->media_file, path);
+}
+
+/**
+ * parla_call_options_get_media_file:
+ * @self: a #ParlaCallOptions
+ *
+ * Returns: (nullable): the media file sent instead of the camera and the
+ *   microphone
+ */
+const char *
+parla_call_options_get_media_file (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->media_file;
+}
+
+/**
+ * parla_call_options_set_camera:
+ * @self: options
+ * @id: (nullable): a #ParlaDevice id from #ParlaDeviceMonitor, or %NULL
+ *   for the default camera
+ *
+ * Picks the camera when the video source is %PARLA_MEDIA_SOURCE_DEVICE. A
+ * picked camera is opened directly (v4l2src for a V4L2 device); the
+ * default one goes through the Camera portal when there is one.
+ */
+void
+parla_call_options_set_camera (ParlaCallOptions *self,
+                               const char       *id)
+{
+  g_return_if_fail (self != NULL);
+
+  set_string (&self->camera_id, id);
+}
+
+/**
+ * parla_call_options_get_camera:
+ * @self: options
+ *
+ * Returns: (nullable): the picked camera's id, or %NULL for the default
+ */
+const char *
+parla_call_options_get_camera (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->camera_id;
+}
+
+/**
+ * parla_call_options_set_microphone:
+ * @self: options
+ * @id: (nullable): a #ParlaDevice id, or %NULL for the default microphone
+ */
+void
+parla_call_options_set_microphone (ParlaCallOptions *self,
+                                   const char       *id)
+{
+  g_return_if_fail (self != NULL);
+
+  set_string (&self->microphone_id, id);
+}
+
+/**
+ * parla_call_options_get_microphone:
+ * @self: options
+ *
+ * Returns: (nullable): the picked microphone's id, or %NULL for the default
+ */
+const char *
+parla_call_options_get_microphone (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->microphone_id;
+}
+
+/**
+ * parla_call_options_set_speaker:
+ * @self: options
+ * @id: (nullable): a #ParlaDevice id, or %NULL for the default output
+ */
+void
+parla_call_options_set_speaker (ParlaCallOptions *self,
+                                const char       *id)
+{
+  g_return_if_fail (self != NULL);
+
+  set_string (&self->speaker_id, id);
+}
+
+/**
+ * parla_call_options_get_speaker:
+ * @self: options
+ *
+ * Returns: (nullable): the picked speaker's id, or %NULL for the default
+ */
+const char *
+parla_call_options_get_speaker (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->speaker_id;
+}
+
+/**
+ * parla_call_options_set_echo_cancel:
+ * @self: options
+ * @echo_cancel: whether a real microphone gets acoustic echo cancellation
+ *   (webrtcdsp, fed by a webrtcechoprobe in front of the speaker)
+ */
+void
+parla_call_options_set_echo_cancel (ParlaCallOptions *self,
+                                    gboolean          echo_cancel)
+{
+  g_return_if_fail (self != NULL);
+
+  self->echo_cancel = !!echo_cancel;
+}
+
+gboolean
+parla_call_options_get_echo_cancel (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->echo_cancel;
+}
+
+/**
+ * parla_call_options_set_noise_suppression:
+ * @self: options
+ * @noise_suppression: whether a real microphone gets noise suppression
+ */
+void
+parla_call_options_set_noise_suppression (ParlaCallOptions *self,
+                                          gboolean          noise_suppression)
+{
+  g_return_if_fail (self != NULL);
+
+  self->noise_suppression = !!noise_suppression;
+}
+
+gboolean
+parla_call_options_get_noise_suppression (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->noise_suppression;
+}
+
+/**
+ * parla_call_options_set_gain_control:
+ * @self: options
+ * @gain_control: whether a real microphone gets automatic gain control
+ */
+void
+parla_call_options_set_gain_control (ParlaCallOptions *self,
+                                     gboolean          gain_control)
+{
+  g_return_if_fail (self != NULL);
+
+  self->gain_control = !!gain_control;
+}
+
+gboolean
+parla_call_options_get_gain_control (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->gain_control;
+}
+
+/**
+ * parla_call_options_set_use_portals:
+ * @self: options
+ * @use_portals: whether the default camera and the shared screen go
+ *   through xdg-desktop-portal (Camera, ScreenCast) when it is on the
+ *   session bus; without it, or with %FALSE, the camera is opened
+ *   directly and the screen taken with ximagesrc
+ */
+void
+parla_call_options_set_use_portals (ParlaCallOptions *self,
+                                    gboolean          use_portals)
+{
+  g_return_if_fail (self != NULL);
+
+  self->use_portals = !!use_portals;
+}
+
+gboolean
+parla_call_options_get_use_portals (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->use_portals;
+}
+
+/**
+ * parla_call_options_set_screen_restore_token:
+ * @self: options
+ * @token: (nullable): what parla_call_dup_screen_restore_token() gave after
+ *   an earlier share, so that the ScreenCast portal shares the same screen
+ *   or window again without asking the user
+ */
+void
+parla_call_options_set_screen_restore_token (ParlaCallOptions *self,
+                                             const char       *token)
+{
+  g_return_if_fail (self != NULL);
+
+  set_string (&self->screen_restore_token, token);
+}
+
+/**
+ * parla_call_options_get_screen_restore_token:
+ * @self: options
+ *
+ * Returns: (nullable): the ScreenCast portal's restore token
+ */
+const char *
+parla_call_options_get_screen_restore_token (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->screen_restore_token;
+}
+
+/**
+ * parla_call_options_set_screen_prefers_detail:
+ * @self: options
+ * @prefers_detail: whether the screen is content (slides, text, code):
+ *   encoders keep its resolution and sharpness and give up frame rate
+ *   under congestion. The screen track's raw caps carry it as
+ *   `content-hint=(string)detail` or `motion`.
+ */
+void
+parla_call_options_set_screen_prefers_detail (ParlaCallOptions *self,
+                                              gboolean          prefers_detail)
+{
+  g_return_if_fail (self != NULL);
+
+  self->screen_prefers_detail = !!prefers_detail;
+}
+
+gboolean
+parla_call_options_get_screen_prefers_detail (const ParlaCallOptions *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->screen_prefers_detail;
 }

@@ -81,6 +81,36 @@ void              parla_call_options_get_screen_size   (const ParlaCallOptions *
 void              parla_call_options_set_stats_interval (ParlaCallOptions      *self,
                                                          guint                  ms);
 guint             parla_call_options_get_stats_interval (const ParlaCallOptions *self);
+void              parla_call_options_set_media_file    (ParlaCallOptions       *self,
+                                                        const char             *path);
+const char       *parla_call_options_get_media_file    (const ParlaCallOptions *self);
+void              parla_call_options_set_camera        (ParlaCallOptions       *self,
+                                                        const char             *id);
+const char       *parla_call_options_get_camera        (const ParlaCallOptions *self);
+void              parla_call_options_set_microphone    (ParlaCallOptions       *self,
+                                                        const char             *id);
+const char       *parla_call_options_get_microphone    (const ParlaCallOptions *self);
+void              parla_call_options_set_speaker       (ParlaCallOptions       *self,
+                                                        const char             *id);
+const char       *parla_call_options_get_speaker       (const ParlaCallOptions *self);
+void              parla_call_options_set_echo_cancel   (ParlaCallOptions       *self,
+                                                        gboolean                echo_cancel);
+gboolean          parla_call_options_get_echo_cancel   (const ParlaCallOptions *self);
+void              parla_call_options_set_noise_suppression (ParlaCallOptions   *self,
+                                                            gboolean            noise_suppression);
+gboolean          parla_call_options_get_noise_suppression (const ParlaCallOptions *self);
+void              parla_call_options_set_gain_control  (ParlaCallOptions       *self,
+                                                        gboolean                gain_control);
+gboolean          parla_call_options_get_gain_control  (const ParlaCallOptions *self);
+void              parla_call_options_set_use_portals   (ParlaCallOptions       *self,
+                                                        gboolean                use_portals);
+gboolean          parla_call_options_get_use_portals   (const ParlaCallOptions *self);
+void              parla_call_options_set_screen_restore_token (ParlaCallOptions *self,
+                                                               const char       *token);
+const char       *parla_call_options_get_screen_restore_token (const ParlaCallOptions *self);
+void              parla_call_options_set_screen_prefers_detail (ParlaCallOptions *self,
+                                                                gboolean          prefers_detail);
+gboolean          parla_call_options_get_screen_prefers_detail (const ParlaCallOptions *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaCallOptions, parla_call_options_unref)
 

@@ -100,11 +100,17 @@ enum {
   DATA_MESSAGE,
   STATS,
   ERROR,
+  DEVICE_LOST,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
+static void on_local_device_lost_cb  (ParlaDeviceKind  kind,
+                                     const char      *lost_id,
+                                     const char      *now_id,
+                                     gpointer         user_data);
+static void on_local_screen_ended_cb (gpointer        user_data);
 static void add_peer (ParlaCall  *self,
                       const char *user_id,
                       gboolean    offerer);
@@ -881,6 +887,27 @@ parla_call_class_init (ParlaCallClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1,
                   G_TYPE_ERROR);
+
+  /**
+   * ParlaCall::device-lost:
+   * @self: a #ParlaCall
+   * @kind: a #ParlaDeviceKind
+   * @lost_id: the device that went away or failed ("default" when it was
+   *   not one the #ParlaDeviceMonitor lists)
+   * @now_id: (nullable): the device used instead, or %NULL: black frames,
+   *   silence, or remote audio played nowhere until a device comes back
+   *
+   * The call goes on, with nothing renegotiated.
+   */
+  signals[DEVICE_LOST] =
+    g_signal_new ("device-lost",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3,
+                  PARLA_TYPE_DEVICE_KIND,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -983,6 +1010,8 @@ parla_call_start (ParlaCall  *self,
     }
   _parla_local_media_set_audio_muted (self->local, self->audio_muted);
   _parla_local_media_set_video_enabled (self->local, self->video_enabled);
+  _parla_local_media_set_callbacks (self->local, on_local_device_lost_cb,
+                                    on_local_screen_ended_cb, self);
 
   bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch_id = gst_bus_add_watch (bus, on_bus_message_cb, self);
@@ -1393,3 +1422,281 @@ _parla_call_get_pipeline (ParlaCall *self)
 
   return self->pipeline;
 }
+
+/* The capture side, for the recording tee point; NULL when not started or
+ * over. */
+ParlaLocalMedia *
+_parla_call_get_local (ParlaCall *self)
+{
+  g_return_val_if_fail (PARLA_IS_CALL (self), NULL);
+
+  return self->local;
+}
+
+/* Devices and the portal's screen share
+ *
+ * Switching the camera, microphone or speaker in a running call, the
+ * device-lost signal, and the asynchronous screen share (ScreenCast
+ * portal). */
+
+static void
+on_local_device_lost_cb (ParlaDeviceKind  kind,
+                         const char      *lost_id,
+                         const char      *now_id,
+                         gpointer         user_data)
+{
+  ParlaCall *self = user_data;
+
+  GST_INFO ("call %s: device %s lost, now %s", self->local_user_id, lost_id,
+            now_id ? now_id : "none");
+  g_signal_emit (self, signals[DEVICE_LOST], 0, kind, lost_id, now_id);
+}
+
+static void
+on_local_screen_ended_cb (gpointer user_data)
+{
+  ParlaCall *self = user_data;
+
+  GST_INFO ("call %s: the screen share was ended from outside", self->local_user_id);
+  parla_call_stop_screen_share (self);
+}
+
+static gboolean
+set_device (ParlaCall        *self,
+            ParlaDeviceKind   kind,
+            const char       *id,
+            GError          **error)
+{
+  if (is_over (self))
+    {
+      g_set_error_literal (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_INVALID_STATE,
+                           "The call is over");
+      return FALSE;
+    }
+
+  /* Not started: for parla_call_start(). */
+  if (self->local == NULL)
+    {
+      if (kind == PARLA_DEVICE_KIND_CAMERA)
+        parla_call_options_set_camera (self->options, id);
+      else if (kind == PARLA_DEVICE_KIND_MICROPHONE)
+        parla_call_options_set_microphone (self->options, id);
+      else
+        parla_call_options_set_speaker (self->options, id);
+      return TRUE;
+    }
+
+  return _parla_local_media_set_device (self->local, kind, id, error);
+}
+
+/**
+ * parla_call_set_camera:
+ * @self: a #ParlaCall
+ * @id: (nullable): a #ParlaDevice id, or %NULL for the default camera
+ * @error: return location for a #GError
+ *
+ * Switches the camera, mid-call too: the others keep their video track and
+ * nothing is renegotiated. The video source must be
+ * %PARLA_MEDIA_SOURCE_DEVICE.
+ *
+ * Returns: %TRUE if switched; %FALSE if there is no such camera
+ */
+gboolean
+parla_call_set_camera (ParlaCall   *self,
+                       const char  *id,
+                       GError     **error)
+{
+  g_return_val_if_fail (PARLA_IS_CALL (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_device (self, PARLA_DEVICE_KIND_CAMERA, id, error);
+}
+
+/**
+ * parla_call_set_microphone:
+ * @self: a #ParlaCall
+ * @id: (nullable): a #ParlaDevice id, or %NULL for the default microphone
+ * @error: return location for a #GError
+ *
+ * Switches the microphone without renegotiating; echo cancellation stays.
+ *
+ * Returns: %TRUE if switched; %FALSE if there is no such microphone
+ */
+gboolean
+parla_call_set_microphone (ParlaCall   *self,
+                           const char  *id,
+                           GError     **error)
+{
+  g_return_val_if_fail (PARLA_IS_CALL (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_device (self, PARLA_DEVICE_KIND_MICROPHONE, id, error);
+}
+
+/**
+ * parla_call_set_speaker:
+ * @self: a #ParlaCall
+ * @id: (nullable): a #ParlaDevice id, or %NULL for the default output
+ * @error: return location for a #GError
+ *
+ * Switches where remote audio plays; the echo canceller keeps hearing it.
+ *
+ * Returns: %TRUE if switched; %FALSE if there is no such speaker
+ */
+gboolean
+parla_call_set_speaker (ParlaCall   *self,
+                        const char  *id,
+                        GError     **error)
+{
+  g_return_val_if_fail (PARLA_IS_CALL (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_device (self, PARLA_DEVICE_KIND_SPEAKER, id, error);
+}
+
+/**
+ * parla_call_dup_device_id:
+ * @self: a #ParlaCall
+ * @kind: which device
+ *
+ * Returns: (transfer full) (nullable): the id of the #ParlaDevice in use,
+ *   or %NULL when none is (not started, test source, the Camera portal,
+ *   the auto element, or black frames and silence after a loss)
+ */
+char *
+parla_call_dup_device_id (ParlaCall       *self,
+                          ParlaDeviceKind  kind)
+{
+  g_return_val_if_fail (PARLA_IS_CALL (self), NULL);
+
+  if (self->local == NULL)
+    return NULL;
+
+  return _parla_local_media_dup_device_id (self->local, kind);
+}
+
+static void
+on_screen_started_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  ParlaCall *self = g_task_get_source_object (task);
+  GHashTableIter iter;
+  ParlaPeer *peer;
+
+  if (!_parla_local_media_start_screen_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->local == NULL || is_over (self))
+    {
+      g_task_return_new_error (task, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_INVALID_STATE,
+                               "The call is not running");
+      return;
+    }
+
+  if (!self->screen_shared)
+    {
+      self->screen_shared = TRUE;
+      g_hash_table_iter_init (&iter, self->peers);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (!_parla_peer_add_screen (peer, &local_error))
+            GST_WARNING ("call %s: cannot share the screen with %s: %s", self->local_user_id,
+                         _parla_peer_get_user_id (peer), local_error->message);
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * parla_call_start_screen_share_async:
+ * @self: a #ParlaCall
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the screen is shared, or cannot be
+ * @user_data: for @callback
+ *
+ * Shares the screen as parla_call_start_screen_share() does, but through
+ * the ScreenCast portal when there is one (Wayland, Flatpak): the user
+ * picks a screen or a window, unless the restore token of an earlier share
+ * (parla_call_options_set_screen_restore_token()) still holds. Without a
+ * portal it falls back to X11 (ximagesrc). Cancelling gives up waiting;
+ * the portal's dialog closes when the call ends.
+ */
+void
+parla_call_start_screen_share_async (ParlaCall           *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PARLA_IS_CALL (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, parla_call_start_screen_share_async);
+
+  if (self->local == NULL || is_over (self))
+    {
+      g_task_return_new_error (task, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_INVALID_STATE,
+                               "The call is not running");
+      return;
+    }
+
+  if (self->screen_shared)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  _parla_local_media_start_screen_async (self->local, cancellable, on_screen_started_cb,
+                                         g_steal_pointer (&task));
+}
+
+/**
+ * parla_call_start_screen_share_finish:
+ * @self: a #ParlaCall
+ * @result: the result given to the callback
+ * @error: return location for a #GError: %G_IO_ERROR_PERMISSION_DENIED
+ *   when the user declined in the portal's dialog
+ *
+ * Returns: %TRUE if the screen is shared
+ */
+gboolean
+parla_call_start_screen_share_finish (ParlaCall     *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (PARLA_IS_CALL (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == parla_call_start_screen_share_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parla_call_dup_screen_restore_token:
+ * @self: a #ParlaCall
+ *
+ * Returns: (transfer full) (nullable): the ScreenCast portal's restore
+ *   token from the last share, to keep in the settings and hand to
+ *   parla_call_options_set_screen_restore_token() next time, so that the
+ *   user picks the screen once
+ */
+char *
+parla_call_dup_screen_restore_token (ParlaCall *self)
+{
+  g_return_val_if_fail (PARLA_IS_CALL (self), NULL);
+
+  return g_strdup (parla_call_options_get_screen_restore_token (self->options));
+}
+
+/* End of devices and the portal's screen share */

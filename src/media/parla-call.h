@@ -6,11 +6,12 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "parla-call-options.h"
 #include "parla-call-stats.h"
+#include "parla-device-monitor.h"
 #include "parla-media-types.h"
 #include "parla-remote-track.h"
 #include "parla-signaling.h"
@@ -54,5 +55,26 @@ gboolean        parla_call_send_text              (ParlaCall         *self,
                                                    const char        *user_id,
                                                    const char        *text,
                                                    GError           **error);
+
+/* Devices and the portal's screen share */
+gboolean        parla_call_set_camera             (ParlaCall         *self,
+                                                   const char        *id,
+                                                   GError           **error);
+gboolean        parla_call_set_microphone         (ParlaCall         *self,
+                                                   const char        *id,
+                                                   GError           **error);
+gboolean        parla_call_set_speaker            (ParlaCall         *self,
+                                                   const char        *id,
+                                                   GError           **error);
+char           *parla_call_dup_device_id          (ParlaCall         *self,
+                                                   ParlaDeviceKind    kind);
+void            parla_call_start_screen_share_async  (ParlaCall           *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean        parla_call_start_screen_share_finish (ParlaCall           *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+char           *parla_call_dup_screen_restore_token  (ParlaCall           *self);
 
 G_END_DECLS

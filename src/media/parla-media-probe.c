@@ -73,6 +73,26 @@ frame_is_solid (const GstVideoFrame *frame,
   return TRUE;
 }
 
+/* @sample mapped as RGBA, or FALSE. */
+static gboolean
+map_rgba (GstSample     *sample,
+          GstVideoFrame *frame)
+{
+  GstVideoInfo info;
+  GstCaps *caps;
+  GstBuffer *buffer;
+
+  if (sample == NULL ||
+      (caps = gst_sample_get_caps (sample)) == NULL ||
+      (buffer = gst_sample_get_buffer (sample)) == NULL ||
+      !gst_video_info_from_caps (&info, caps) ||
+      GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_RGBA ||
+      GST_VIDEO_INFO_WIDTH (&info) < 16 || GST_VIDEO_INFO_HEIGHT (&info) < 16)
+    return FALSE;
+
+  return gst_video_frame_map (frame, &info, buffer, GST_MAP_READ);
+}
+
 /**
  * parla_media_probe_picture:
  * @sample: (nullable): a decoded RGBA frame, as #ParlaRemoteTrack gives
@@ -86,21 +106,10 @@ frame_is_solid (const GstVideoFrame *frame,
 ParlaPicture
 parla_media_probe_picture (GstSample *sample)
 {
-  GstVideoInfo info;
   GstVideoFrame frame;
   ParlaPicture picture;
-  GstCaps *caps;
-  GstBuffer *buffer;
 
-  if (sample == NULL ||
-      (caps = gst_sample_get_caps (sample)) == NULL ||
-      (buffer = gst_sample_get_buffer (sample)) == NULL ||
-      !gst_video_info_from_caps (&info, caps) ||
-      GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_RGBA ||
-      GST_VIDEO_INFO_WIDTH (&info) < 16 || GST_VIDEO_INFO_HEIGHT (&info) < 16)
-    return PARLA_PICTURE_UNKNOWN;
-
-  if (!gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ))
+  if (!map_rgba (sample, &frame))
     return PARLA_PICTURE_UNKNOWN;
 
   if (frame_is_smpte (&frame))
@@ -114,6 +123,35 @@ parla_media_probe_picture (GstSample *sample)
   gst_video_frame_unmap (&frame);
 
   return picture;
+}
+
+/**
+ * parla_media_probe_solid:
+ * @sample: (nullable): a decoded RGBA frame
+ * @r: red, 0 to 255
+ * @g: green
+ * @b: blue
+ * @tolerance: how far each channel may be off
+ *
+ * Returns: whether @sample is one colour, (@r, @g, @b), all over
+ */
+gboolean
+parla_media_probe_solid (GstSample *sample,
+                         int        r,
+                         int        g,
+                         int        b,
+                         int        tolerance)
+{
+  GstVideoFrame frame;
+  gboolean solid;
+
+  if (!map_rgba (sample, &frame))
+    return FALSE;
+
+  solid = frame_is_solid (&frame, r, g, b, tolerance);
+  gst_video_frame_unmap (&frame);
+
+  return solid;
 }
 
 /**

@@ -21,6 +21,11 @@ typedef enum
 } ParlaPicture;
 
 ParlaPicture  parla_media_probe_picture         (GstSample   *sample);
+gboolean      parla_media_probe_solid           (GstSample   *sample,
+                                                 int          r,
+                                                 int          g,
+                                                 int          b,
+                                                 int          tolerance);
 const char   *parla_picture_to_string           (ParlaPicture picture);
 gboolean      parla_media_probe_audio           (const gint16 *samples,
                                                  gsize         n_samples,

@@ -8,7 +8,9 @@
 
 #include "parla-call.h"
 #include "parla-call-options.h"
+#include "parla-call-recording.h"
 #include "parla-call-stats.h"
+#include "parla-device-monitor.h"
 #include "parla-loopback-signaling.h"
 #include "parla-media-enums.h"
 #include "parla-media-init.h"

@@ -150,10 +150,10 @@ parla_peer_config_check (ParlaPeerConfig  *config,
     }
   if (config->source == NULL)
     config->source = g_strdup ("test");
-  if (g_strcmp0 (config->source, "test") != 0)
+  if (g_strcmp0 (config->source, "test") != 0 && !g_file_test (config->source, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--source “%s”: only “test” is supported", config->source);
+                   "--source “%s”: give “test” or a media file", config->source);
       return FALSE;
     }
   if (config->pattern == NULL)
@@ -723,6 +723,8 @@ make_options (ParlaPeerRunner *self)
   parla_call_options_set_audio_output (options, PARLA_AUDIO_OUTPUT_SAMPLES);
   parla_call_options_set_test_pattern (options, self->config.pattern);
   parla_call_options_set_test_tone (options, self->config.tone_hz);
+  if (g_strcmp0 (self->config.source, "test") != 0)
+    parla_call_options_set_media_file (options, self->config.source);
   parla_call_options_set_video_size (options, self->config.width, self->config.height, self->config.fps);
   if (self->config.bitrate_kbps > 0)
     parla_call_options_set_video_bitrate (options, self->config.bitrate_kbps);

@@ -432,97 +432,6 @@ mt_party_saw_state (MtParty        *party,
   return FALSE;
 }
 
-static gboolean
-pixel_near (const guint8 *pixel,
-            int           r,
-            int           g,
-            int           b,
-            int           tolerance)
-{
-  return ABS (pixel[0] - r) <= tolerance && ABS (pixel[1] - g) <= tolerance &&
-         ABS (pixel[2] - b) <= tolerance;
-}
-
-typedef gboolean (*FrameCheck) (GstVideoFrame *frame);
-
-static gboolean
-check_frame (GstSample  *sample,
-             FrameCheck  check)
-{
-  GstVideoInfo info;
-  GstVideoFrame frame;
-  gboolean ok;
-
-  if (sample == NULL || !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
-    return FALSE;
-  g_assert_cmpint (GST_VIDEO_INFO_FORMAT (&info), ==, GST_VIDEO_FORMAT_RGBA);
-
-  if (!gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
-    return FALSE;
-  ok = check (&frame);
-  gst_video_frame_unmap (&frame);
-
-  return ok;
-}
-
-/* The seven bars of videotestsrc's "smpte", sampled in their middles. */
-static gboolean
-frame_is_smpte (GstVideoFrame *frame)
-{
-  static const guint8 bars[7][3] = {
-    { 255, 255, 255 }, { 255, 255, 0 }, { 0, 255, 255 }, { 0, 255, 0 },
-    { 255, 0, 255 }, { 255, 0, 0 }, { 0, 0, 255 },
-  };
-  int width = GST_VIDEO_FRAME_WIDTH (frame);
-  int height = GST_VIDEO_FRAME_HEIGHT (frame);
-  const guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  int stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-
-  for (guint bar = 0; bar < 7; bar++)
-    {
-      int x = (int) ((bar + 0.5) * width / 7);
-      int y = height / 3;
-
-      if (!pixel_near (data + y * stride + x * 4, bars[bar][0], bars[bar][1], bars[bar][2], 60))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-frame_is_black (GstVideoFrame *frame)
-{
-  int width = GST_VIDEO_FRAME_WIDTH (frame);
-  int height = GST_VIDEO_FRAME_HEIGHT (frame);
-  const guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  int stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-
-  for (int y = 4; y < height; y += height / 8)
-    for (int x = 4; x < width; x += width / 8)
-      if (!pixel_near (data + y * stride + x * 4, 0, 0, 0, 24))
-        return FALSE;
-
-  return TRUE;
-}
-
-/* The screen test source: solid (32, 192, 32) */
-static gboolean
-frame_is_green (GstVideoFrame *frame)
-{
-  int width = GST_VIDEO_FRAME_WIDTH (frame);
-  int height = GST_VIDEO_FRAME_HEIGHT (frame);
-  const guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  int stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-
-  for (int y = 4; y < height; y += height / 8)
-    for (int x = 4; x < width; x += width / 8)
-      if (!pixel_near (data + y * stride + x * 4, 32, 192, 32, 40))
-        return FALSE;
-
-  return TRUE;
-}
-
 gboolean
 mt_remote_sees_green_screen (MtRemote *remote)
 {
@@ -533,19 +442,19 @@ mt_remote_sees_green_screen (MtRemote *remote)
 
   sample = parla_remote_track_dup_last_sample (remote->screen);
 
-  return check_frame (sample, frame_is_green);
+  return parla_media_probe_picture (sample) == PARLA_PICTURE_GREEN;
 }
 
 gboolean
 mt_sample_is_smpte (GstSample *sample)
 {
-  return check_frame (sample, frame_is_smpte);
+  return parla_media_probe_picture (sample) == PARLA_PICTURE_SMPTE;
 }
 
 gboolean
 mt_sample_is_black (GstSample *sample)
 {
-  return check_frame (sample, frame_is_black);
+  return parla_media_probe_picture (sample) == PARLA_PICTURE_BLACK;
 }
 
 gboolean
@@ -553,8 +462,7 @@ mt_audio_measure (MtAudio *audio,
                   double  *hz,
                   double  *rms)
 {
-  guint crossings = 0;
-  double sum = 0;
+  g_autofree gint16 *samples = NULL;
 
   g_mutex_lock (&audio->lock);
   if (audio->total < audio->size)
@@ -563,21 +471,13 @@ mt_audio_measure (MtAudio *audio,
       return FALSE;
     }
 
+  /* The ring, oldest first. */
+  samples = g_new (gint16, audio->size);
   for (guint i = 0; i < audio->size; i++)
-    {
-      gint16 a = audio->ring[(audio->pos + i) % audio->size];
-      gint16 b = audio->ring[(audio->pos + i + 1) % audio->size];
-
-      sum += (double) a * a;
-      if (i + 1 < audio->size && ((a < 0 && b >= 0) || (a >= 0 && b < 0)))
-        crossings++;
-    }
+    samples[i] = audio->ring[(audio->pos + i) % audio->size];
   g_mutex_unlock (&audio->lock);
 
-  *rms = sqrt (sum / audio->size);
-  *hz = crossings / 2.0 / ((double) audio->size / 48000);
-
-  return TRUE;
+  return parla_media_probe_audio (samples, audio->size, 48000, hz, rms);
 }
 
 gboolean
@@ -630,4 +530,110 @@ mt_remote_sees_black (MtRemote *remote)
   sample = parla_remote_track_dup_last_sample (remote->video);
 
   return mt_sample_is_black (sample);
+}
+
+gboolean
+mt_sample_is_colour (GstSample *sample,
+                     int        r,
+                     int        g,
+                     int        b)
+{
+  return parla_media_probe_solid (sample, r, g, b, 40);
+}
+
+gboolean
+mt_remote_sees_colour (MtRemote *remote,
+                       int       r,
+                       int       g,
+                       int       b)
+{
+  g_autoptr(GstSample) sample = NULL;
+
+  if (remote == NULL || remote->video == NULL)
+    return FALSE;
+
+  sample = parla_remote_track_dup_last_sample (remote->video);
+
+  return mt_sample_is_colour (sample, r, g, b);
+}
+
+static gboolean
+on_count_sdp_relay_cb (ParlaLoopbackRoom *room,
+                       const char        *from,
+                       const char        *to,
+                       JsonNode          *payload,
+                       guint             *count)
+{
+  if (JSON_NODE_HOLDS_OBJECT (payload) &&
+      json_object_has_member (json_node_get_object (payload), "sdp"))
+    (*count)++;
+
+  return FALSE;
+}
+
+static void
+free_count (gpointer  data,
+            GClosure *closure)
+{
+  g_free (data);
+}
+
+guint *
+mt_room_count_sdp (ParlaLoopbackRoom *room)
+{
+  guint *count = g_new0 (guint, 1);
+
+  g_signal_connect_data (room, "relay", G_CALLBACK (on_count_sdp_relay_cb), count,
+                         free_count, 0);
+
+  return count;
+}
+
+GstElement *
+mt_bin_find_factory (GstBin     *bin,
+                     const char *factory)
+{
+  g_autoptr(GstIterator) iter = gst_bin_iterate_recurse (bin);
+  GValue item = G_VALUE_INIT;
+  GstElement *found = NULL;
+
+  while (found == NULL && gst_iterator_next (iter, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *element = g_value_get_object (&item);
+      GstElementFactory *element_factory = gst_element_get_factory (element);
+
+      if (element_factory != NULL &&
+          g_str_equal (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (element_factory)), factory))
+        found = element;
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+
+  return found;
+}
+
+/* One second of colour bars (320x240, 30 fps) and a 660 Hz tone, as WebM
+ * (VP8 + Opus) at @path: made by the tests, so the repository holds no
+ * binary media. */
+void
+mt_make_clip (const char *path)
+{
+  g_autofree char *description = g_strdup_printf (
+    "webmmux name=mux ! filesink location=\"%s\" "
+    "videotestsrc num-buffers=30 pattern=smpte ! video/x-raw,width=320,height=240,framerate=30/1 "
+    "! vp8enc deadline=1 ! queue ! mux. "
+    "audiotestsrc num-buffers=50 freq=660 volume=0.3 samplesperbuffer=960 ! audio/x-raw,rate=48000,channels=1 "
+    "! opusenc ! queue ! mux.", path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+
+  g_assert_no_error (error);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  message = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
 }

@@ -108,5 +108,21 @@ gboolean mt_remote_hears_silence (MtRemote *remote);
 gboolean mt_remote_sees_smpte   (MtRemote  *remote);
 gboolean mt_remote_sees_black   (MtRemote  *remote);
 gboolean mt_remote_sees_green_screen (MtRemote *remote);
+/* Every sampled pixel of the last camera frame near (@r, @g, @b). */
+gboolean mt_sample_is_colour    (GstSample *sample,
+                                 int        r,
+                                 int        g,
+                                 int        b);
+gboolean mt_remote_sees_colour  (MtRemote  *remote,
+                                 int        r,
+                                 int        g,
+                                 int        b);
+/* Counts the SDP offers and answers @room relays, from now on. */
+guint   *mt_room_count_sdp      (ParlaLoopbackRoom *room);
+/* The first element made by @factory in @bin, recursively, or NULL. */
+GstElement *mt_bin_find_factory (GstBin     *bin,
+                                 const char *factory);
+
+void mt_make_clip (const char *path);
 
 G_END_DECLS

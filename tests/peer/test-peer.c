@@ -10,6 +10,9 @@
 
 #include <math.h>
 
+#include <glib/gstdio.h>
+
+#include "media-test-utils.h"
 #include "peer-test-utils.h"
 
 #define WAIT 30000      /* ms: generous bound for anything a peer reports */
@@ -206,6 +209,41 @@ test_vanished (void)
   g_assert_cmpint (peer_run_wait_exit (learner, WAIT), ==, 0);
 }
 
+/* A media file as the teacher's camera and microphone: the learner sees
+ * its pictures and hears its tone (660 Hz, where the test tone is 440),
+ * and it goes on past the file's one second. */
+static void
+test_media_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("parla-peer-media-XXXXXX", NULL);
+  g_autofree char *clip = g_build_filename (dir, "clip.webm", NULL);
+  const char * const teacher_args[] = { "--duration", "4", "--size", "320x240", "--fps", "15",
+                                        "--source", clip, NULL };
+  g_autoptr(PeerFixture) f = peer_fixture_new (NULL, NULL);
+  g_autoptr(PeerRun) teacher = NULL;
+  g_autoptr(PeerRun) learner = NULL;
+  JsonNode *summary;
+  guint from = 0;
+
+  mt_make_clip (clip);
+
+  teacher = peer_run_start (f, f->teacher_email, teacher_args);
+  learner = peer_run_start (f, f->learner_email, short_call);
+
+  peer_run_wait_event (learner, &from, "media-flowing", WAIT);
+  wait_stats (learner, &from, "picture", "smpte");
+  wait_stats_between (learner, &from, "audio_hz", 660 * 0.9, 660 * 1.1);
+
+  summary = peer_run_wait_summary (learner, WAIT);
+  g_assert_true (peer_bool (summary, "connected"));
+  g_assert_cmpint (pt_node_int (summary, "video_frames_received"), >, 30);
+  summary = peer_run_wait_summary (teacher, WAIT);
+  g_assert_true (peer_bool (summary, "connected"));
+
+  g_unlink (clip);
+  g_rmdir (dir);
+}
+
 /* Through a real coturn */
 
 #define TURN_SECRET "parla-peer-test-secret"
@@ -297,11 +335,13 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gst_init (NULL, NULL);
 
   g_test_add_func ("/peer/call", test_call);
   g_test_add_func ("/peer/controls", test_controls);
   g_test_add_func ("/peer/teacher-hangs-up", test_teacher_hangs_up);
   g_test_add_func ("/peer/vanished", test_vanished);
+  g_test_add_func ("/peer/media-file", test_media_file);
   g_test_add_func ("/peer/relay/only", test_relay_only);
   g_test_add_func ("/peer/relay/expired", test_relay_expired);
 
