@@ -8,6 +8,8 @@
 
 #include "parla-media-init.h"
 
+#include <malloc.h>
+
 #include <gst/gst.h>
 
 G_DEFINE_QUARK (parla-media-error-quark, parla_media_error)
@@ -78,6 +80,31 @@ parla_media_check_plugins (GError **error)
   return TRUE;
 }
 
+/**
+ * parla_media_limit_arenas:
+ *
+ * Tunes glibc's malloc for a call's memory. A call runs two dozen
+ * threads (capture, one encoder per participant, webrtcbin's, libnice's,
+ * the decoders'); by default each may get an arena of its own, up to
+ * eight per core, and freed memory stays in the arena that held it: RSS
+ * crept from 37 to 90 MB over 30 calls in one process. Two arenas at
+ * most. And glibc raises its mmap threshold up to 32 MB once a large
+ * block is freed, after which video frames (1.4 MB at 720p, 3.7 MB in
+ * RGBA) come from the arenas and stay there: a fixed 128 KiB threshold
+ * keeps them in mappings of their own, given back when freed. Call it
+ * first thing in main() of every executable that makes calls (before
+ * threads start); parla_media_init_async() calls it too. Idempotent;
+ * MALLOC_ARENA_MAX or MALLOC_MMAP_THRESHOLD_ in the environment win.
+ */
+void
+parla_media_limit_arenas (void)
+{
+  if (g_getenv ("MALLOC_ARENA_MAX") == NULL)
+    mallopt (M_ARENA_MAX, 2);
+  if (g_getenv ("MALLOC_MMAP_THRESHOLD_") == NULL)
+    mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+}
+
 static void
 warm_up_thread (GTask        *task,
                 gpointer      source_object,
@@ -119,8 +146,8 @@ warm_up_thread (GTask        *task,
  *
  * Initialises GStreamer, checks the plugins and, off the main thread,
  * creates the DTLS certificate every call of the process uses and loads
- * the codecs, so that the first call starts about 250 ms sooner. Call it
- * at start-up.
+ * the codecs, so that the first call starts about 250 ms sooner; also
+ * caps malloc's arenas (parla_media_limit_arenas()). Call it at start-up.
  */
 void
 parla_media_init_async (GCancellable        *cancellable,
@@ -130,6 +157,8 @@ parla_media_init_async (GCancellable        *cancellable,
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  parla_media_limit_arenas ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, parla_media_init_async);

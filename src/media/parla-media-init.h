@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 gboolean parla_media_check_plugins (GError             **error);
 gboolean parla_media_has_element   (const char          *name);
+void     parla_media_limit_arenas  (void);
 void     parla_media_init_async    (GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);

@@ -28,8 +28,29 @@ GST_DEBUG_CATEGORY_STATIC (parla_peer_debug);
  * call's pipeline holding a webrtcbin, the encoders that feed it from the
  * shared capture tees, and the decoders behind it.
  *
- *   tee ! queue ! vp8enc ! rtpvp8pay ----+           +-- rtpvp8depay ! vp8dec ! videoconvert ! appsink
- *   tee ! queue ! opusenc ! rtpopuspay --+- webrtcbin -+-- rtpopusdepay ! opusdec ! ... ! appsink|mixer
+ *   tee ! queue ! valve ! vp8enc ! capsfilter ! rtpvp8pay --+           +-- rtpvp8depay ! vp8dec ! videoconvert ! appsink
+ *   tee ! queue ! opusenc ! rtpopuspay ---------------------+- webrtcbin -+-- rtpopusdepay ! opusdec ! ... ! appsink|mixer
+ *
+ * Codecs. Video is VP8 (first, by default) or H.264 (openh264,
+ * packetization mode 1, constrained baseline 42e01f), both offered in the
+ * camera's m-line when openh264 is installed, in the order the options
+ * prefer; the answerer picks the first of its own order that the offer
+ * has, and each side then runs one encoder, of the answered codec. The
+ * offer's codecs are the transceiver's codec preferences, so the sink pad
+ * stays unlinked until the answer (webrtcbin would otherwise offer only
+ * the codec of the caps it got).
+ *
+ * Fast start. The encoders are built and set up before they are needed
+ * ("prepared": video gets no frames yet, audio's output is dropped): the
+ * offerer's camera encoder before the offer (which waits for nothing
+ * but the audio caps), the answerer's when the other side joins the room.
+ * Once the codec and payload type are negotiated a payloader attaches
+ * them to webrtcbin, the caps the encoder has go through at once, and the
+ * next frame is a keyframe. The jitter buffers start on a run of packets in
+ * sequence (faststart) instead of holding the first one for their whole
+ * latency, and the DTLS certificate was made at start-up
+ * (parla_media_init_async()). Offer to first remote frame: ~130 ms on
+ * loopback (was ~175 ms).
  *
  * Roles. The participant who joined the room later offers (the "offerer");
  * the other waits for the offer. Only the offerer ever offers, so there is
@@ -67,6 +88,7 @@ GST_DEBUG_CATEGORY_STATIC (parla_peer_debug);
 #define MAX_PENDING_DATA_BYTES (1024 * 1024)
 #define DATA_CHANNEL_LABEL     "parla"
 #define RTP_MTU                1200
+#define FASTSTART_PACKETS      3
 
 /* Screen m-lines added for the other side in one connection. */
 #define MAX_SCREEN_SLOTS       16
@@ -98,17 +120,27 @@ typedef struct
   ParlaRemoteTrack *track;
 } ReceiveBranch;
 
-/* What encodes for one webrtcbin sink pad. */
+/* What encodes for one webrtcbin sink pad. A branch is first prepared:
+ * the encoder is set up (it has its caps), a video one gets no frames
+ * (its valve is closed), an audio one's output is dropped; it is attached
+ * once the codec and payload type are negotiated: a payloader joins it to
+ * webrtcbin, and frames flow. */
 typedef struct
 {
   ParlaTrackKind  kind;
   int             mline;        /* of the remote offer, or -1 */
   GstPad         *tee_pad;
-  GstPad         *sink_pad;     /* webrtcbin's */
+  GstPad         *sink_pad;     /* webrtcbin's; before attached, our offer's */
+  GstPad         *out_pad;      /* the encoder's (or its filter's) source pad */
   GPtrArray      *elements;
   GstElement     *valve;        /* video: stops it when the link cannot carry it */
   GstElement     *encoder;
   char           *encoding;
+  char           *ghost_name;
+  char           *profile_level_id; /* H.264: what our SDP says of the stream */
+  gulong          drop_probe_id;
+  guint           ssrc;         /* 0: the payloader picks one */
+  gboolean        attached;
   gboolean        stopped;      /* a screen share that ended: idle, kept */
 } SendBranch;
 
@@ -131,6 +163,7 @@ struct _ParlaPeer
   GQueue                   pending_candidates;
   GQueue                   pending_data;
   char                   **local_mids;
+  char                    *video_encoding;    /* the camera's, once negotiated */
   GstSDPMessage           *remote_sdp;        /* the last remote description set */
   GHashTable              *remote_ssrcs;      /* under lock: SSRC -> m-line of remote_sdp */
   JsonObject              *held_sdp;
@@ -174,6 +207,7 @@ struct _ParlaPeer
   guint                    restart_requested : 1;
   guint                    screen_wanted : 1;
   guint                    local_pending : 1;   /* set-local-description under way */
+  guint                    has_h264 : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ParlaPeer, parla_peer, G_TYPE_OBJECT)
@@ -237,9 +271,23 @@ send_branch_free (SendBranch *branch)
 {
   gst_clear_object (&branch->tee_pad);
   gst_clear_object (&branch->sink_pad);
+  gst_clear_object (&branch->out_pad);
   g_clear_pointer (&branch->elements, g_ptr_array_unref);
   g_clear_pointer (&branch->encoding, g_free);
+  g_clear_pointer (&branch->ghost_name, g_free);
+  g_clear_pointer (&branch->profile_level_id, g_free);
   g_free (branch);
+}
+
+static void
+replace_string (char       **field,
+                const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
 }
 
 static gboolean
@@ -418,7 +466,7 @@ send_caps_ready (ParlaPeer *self)
     {
       SendBranch *branch = g_ptr_array_index (self->send_branches, i);
 
-      if (branch->sink_pad != NULL && !gst_pad_has_current_caps (branch->sink_pad))
+      if (branch->attached && !gst_pad_has_current_caps (branch->sink_pad))
         return FALSE;
     }
 
@@ -510,7 +558,7 @@ video_encodings (ParlaPeer *self)
   static const char * const h264_first[] = { "H264", "VP8", NULL };
   static const char * const vp8_only[] = { "VP8", NULL };
 
-  if (!parla_media_has_element ("openh264enc") || !parla_media_has_element ("rtph264pay"))
+  if (!self->has_h264)
     return vp8_only;
 
   return parla_call_options_get_prefer_h264 (self->options) ? h264_first : vp8_first;
@@ -518,98 +566,124 @@ video_encodings (ParlaPeer *self)
 
 #define SCREEN_KBPS 1200
 
+/* The profile we offer: constrained baseline, level 3.1, which every
+ * browser decodes (and openh264 encodes). */
+#define H264_PROFILE_LEVEL_ID "42e01f"
+
+/* The encoder, tuned for real-time calls on a small CPU: a frame is
+ * encoded as it comes (no look-ahead), in one thread, at a constant
+ * bitrate with a short buffer, and a lost packet damages one partition
+ * rather than the rest of the frame. Keyframes only when asked (PLI,
+ * FIR, a new participant). A screen is text and lines that rarely move:
+ * detail over motion, and unchanged blocks skipped. @last is the element
+ * the payloader follows. */
 static GstElement *
 make_video_encoder (ParlaPeer      *self,
                     GPtrArray      *elements,
                     ParlaTrackKind  kind,
                     const char     *encoding,
-                    int             pt,
-                    GstElement    **payloader)
+                    GstElement    **last)
 {
-  guint kbps = kind == PARLA_TRACK_SCREEN ? SCREEN_KBPS
-                                          : parla_call_options_get_video_bitrate (self->options);
+  gboolean screen = kind == PARLA_TRACK_SCREEN;
+  guint kbps = screen ? SCREEN_KBPS : parla_call_options_get_video_bitrate (self->options);
+  g_autoptr(GstCaps) caps = NULL;
   GstElement *encoder;
+  GstElement *filter;
 
   if (g_str_equal (encoding, "H264"))
     {
-      GstElement *filter;
-      g_autoptr(GstCaps) caps = NULL;
-
       encoder = add_element (self, elements, "openh264enc");
-      g_object_set (encoder, "bitrate", kbps * 1000, "gop-size", 3000, NULL);
+      if (encoder == NULL)
+        return NULL;
+      g_object_set (encoder,
+                    "bitrate", kbps * 1000,
+                    "max-bitrate", kbps * 1500,
+                    "gop-size", 3000,
+                    "multi-thread", 1,
+                    "enable-frame-skip", TRUE,
+                    "background-detection", TRUE,
+                    "adaptive-quantization", !screen,
+                    "scene-change-detection", screen,
+                    NULL);
       gst_util_set_object_arg (G_OBJECT (encoder), "rate-control", "bitrate");
       gst_util_set_object_arg (G_OBJECT (encoder), "complexity", "low");
-      gst_util_set_object_arg (G_OBJECT (encoder), "usage-type", "camera");
+      gst_util_set_object_arg (G_OBJECT (encoder), "usage-type", screen ? "screen" : "camera");
 
       filter = add_element (self, elements, "capsfilter");
       caps = gst_caps_from_string ("video/x-h264,profile=constrained-baseline,"
                                    "stream-format=byte-stream,alignment=au");
       g_object_set (filter, "caps", caps, NULL);
 
-      *payloader = add_element (self, elements, "rtph264pay");
-      g_object_set (*payloader, "config-interval", -1, NULL);
-      gst_util_set_object_arg (G_OBJECT (*payloader), "aggregate-mode", "zero-latency");
-
-      if (!gst_element_link_many (encoder, filter, *payloader, NULL))
+      if (!gst_element_link (encoder, filter))
         return NULL;
+      *last = filter;
     }
   else
     {
       encoder = add_element (self, elements, "vp8enc");
+      if (encoder == NULL)
+        return NULL;
       /* threads > 1 busy-waits with a live source (85 % CPU at 720p) */
       g_object_set (encoder,
                     "deadline", (gint64) 1,
                     "threads", 1,
-                    "cpu-used", 4,
+                    /* the fastest: half the CPU of 4 to 12 at 720p */
+                    "cpu-used", 16,
                     "lag-in-frames", 0,
                     "target-bitrate", (int) kbps * 1000,
                     "keyframe-max-dist", 3000,
                     "undershoot", 95,
-                    "buffer-size", 1000,
-                    "buffer-initial-size", 500,
-                    "buffer-optimal-size", 600,
-                    "max-quantizer", 56,
+                    "overshoot", 15,
+                    "buffer-size", 600,
+                    "buffer-initial-size", 400,
+                    "buffer-optimal-size", 500,
+                    "max-quantizer", screen ? 50 : 56,
+                    "min-quantizer", screen ? 4 : 2,
+                    /* skip unchanged blocks: most of a screen, some of a
+                     * face in front of a wall */
+                    "static-threshold", screen ? 800 : 100,
+                    "noise-sensitivity", 0,
+                    "sharpness", screen ? 0 : 3,
                     /* libvpx may lower the resolution when the bitrate
-                     * gets too low for it (adaptation) */
-                    "resize-allowed", TRUE,
+                     * gets too low for it (adaptation); never a screen's */
+                    "resize-allowed", !screen,
                     NULL);
       gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
       gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "partitions");
+      if (screen)
+        gst_util_set_object_arg (G_OBJECT (encoder), "tuning", "ssim");
 
-      *payloader = add_element (self, elements, "rtpvp8pay");
-      gst_util_set_object_arg (G_OBJECT (*payloader), "picture-id-mode", "15-bit");
-
-      if (!gst_element_link (encoder, *payloader))
+      /* vpxenc takes its profile from downstream, and refuses to start
+       * without one: a prepared branch has no payloader yet. */
+      filter = add_element (self, elements, "capsfilter");
+      caps = gst_caps_from_string ("video/x-vp8,profile=(string)0");
+      g_object_set (filter, "caps", caps, NULL);
+      if (!gst_element_link (encoder, filter))
         return NULL;
+      *last = filter;
     }
-
-  g_object_set (*payloader, "pt", pt, "mtu", RTP_MTU, NULL);
 
   return encoder;
 }
 
 static GstElement *
 make_audio_encoder (ParlaPeer   *self,
-                    GPtrArray   *elements,
-                    int          pt,
-                    GstElement **payloader)
+                    GPtrArray   *elements)
 {
   GstElement *encoder = add_element (self, elements, "opusenc");
+
+  if (encoder == NULL)
+    return NULL;
 
   g_object_set (encoder,
                 "bitrate", 32000,
                 "inband-fec", TRUE,
                 "packet-loss-percentage", 5,
                 "dtx", FALSE,
+                "complexity", 5,
                 NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
   gst_util_set_object_arg (G_OBJECT (encoder), "frame-size", "20");
-
-  *payloader = add_element (self, elements, "rtpopuspay");
-  g_object_set (*payloader, "pt", pt, "mtu", RTP_MTU, NULL);
-
-  if (!gst_element_link (encoder, *payloader))
-    return NULL;
 
   return encoder;
 }
@@ -625,6 +699,17 @@ rtp_caps (ParlaTrackKind  kind,
                                 "encoding-name", G_TYPE_STRING, "OPUS",
                                 "clock-rate", G_TYPE_INT, 48000,
                                 "payload", G_TYPE_INT, pt,
+                                NULL);
+
+  if (g_str_equal (encoding, "H264"))
+    return gst_caps_new_simple ("application/x-rtp",
+                                "media", G_TYPE_STRING, "video",
+                                "encoding-name", G_TYPE_STRING, "H264",
+                                "clock-rate", G_TYPE_INT, 90000,
+                                "payload", G_TYPE_INT, pt,
+                                "packetization-mode", G_TYPE_STRING, "1",
+                                "profile-level-id", G_TYPE_STRING, H264_PROFILE_LEVEL_ID,
+                                "level-asymmetry-allowed", G_TYPE_STRING, "1",
                                 NULL);
 
   return gst_caps_new_simple ("application/x-rtp",
@@ -652,105 +737,113 @@ discard_send_branch (ParlaPeer  *self,
       gst_bin_remove (GST_BIN (self->bin), element);
     }
 
-  if (branch->sink_pad != NULL)
+  if (branch->ghost_name != NULL)
     {
-      g_autofree char *ghost_name = g_strdup_printf ("send_%s", GST_PAD_NAME (branch->sink_pad));
-      g_autoptr(GstPad) ghost = gst_element_get_static_pad (self->bin, ghost_name);
+      g_autoptr(GstPad) ghost = gst_element_get_static_pad (self->bin, branch->ghost_name);
 
       if (ghost != NULL)
         gst_element_remove_pad (self->bin, ghost);
-      g_signal_handlers_disconnect_by_data (branch->sink_pad, self);
     }
+
+  if (branch->sink_pad != NULL)
+    g_signal_handlers_disconnect_by_data (branch->sink_pad, self);
 
   g_ptr_array_remove (self->send_branches, branch);
 }
 
-/* Builds tee ! queue ! encoder ! payloader ! webrtcbin.sink_N. With
- * @mline >= 0, the sink pad is bound to the transceiver webrtcbin made for
- * that m-line of a remote offer; otherwise a new transceiver is made. */
-static gboolean
-add_send_branch (ParlaPeer       *self,
-                 ParlaTrackKind   kind,
-                 const char      *encoding,
-                 int              pt,
-                 int              mline,
-                 GError         **error)
+/* Until the branch is attached, its encoder's output goes nowhere. */
+static GstPadProbeReturn
+on_unattached_output_probe_cb (GstPad          *pad,
+                               GstPadProbeInfo *info,
+                               gpointer         user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+/* Builds tee ! queue ! [valve !] encoder and starts it, its output
+ * dropped until attach_send_branch(). With @early (ahead of any offer),
+ * nothing is built while the capture is still starting: its stream-start
+ * may be on its way through the tee, and a pad made then gets data
+ * before it. NULL without an error when nothing is built. */
+static SendBranch *
+prepare_send_branch_full (ParlaPeer       *self,
+                          ParlaTrackKind   kind,
+                          const char      *encoding,
+                          gboolean         early,
+                          GError         **error)
 {
   g_autoptr(GstPad) tee_pad = NULL;
   g_autoptr(GstPad) queue_sink = NULL;
-  g_autoptr(GstPad) pay_src = NULL;
-  g_autoptr(GstCaps) caps = NULL;
-  g_autofree char *pad_name = NULL;
-  g_autofree char *ghost_name = NULL;
   SendBranch *branch;
-  GstPadTemplate *templ;
   GstElement *queue;
-  GstElement *payloader = NULL;
   GstElement *encoder;
+  GstElement *last = NULL;
   GstPad *ghost;
-  GstPad *sink_pad;
+  static guint serial;
 
   tee_pad = _parla_local_media_request_pad (self->local, kind);
   if (tee_pad == NULL)
-    return TRUE;
+    return NULL;
+
+  if (early)
+    {
+      g_autoptr(GstEvent) started = gst_pad_get_sticky_event (tee_pad, GST_EVENT_STREAM_START, 0);
+
+      if (started == NULL)
+        {
+          _parla_local_media_release_pad (self->local, g_steal_pointer (&tee_pad));
+          return NULL;
+        }
+    }
 
   branch = g_new0 (SendBranch, 1);
   branch->kind = kind;
-  branch->mline = mline;
+  branch->mline = -1;
   branch->elements = g_ptr_array_new_with_free_func (gst_object_unref);
   branch->encoding = g_strdup (encoding);
   branch->tee_pad = g_steal_pointer (&tee_pad);
   g_ptr_array_add (self->send_branches, branch);
 
-  /* Never let a slow encoder back up into the shared capture. */
+  /* Never let a slow encoder back up into the shared capture: a frame
+   * waits at most for the one being encoded. */
   queue = add_element (self, branch->elements, "queue");
   g_object_set (queue,
-                "max-size-buffers", kind == PARLA_TRACK_AUDIO ? 10 : 2,
+                "max-size-buffers", kind == PARLA_TRACK_AUDIO ? 10 : 1,
                 "max-size-bytes", 0,
                 "max-size-time", (guint64) 0,
                 NULL);
   gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
 
   if (kind == PARLA_TRACK_AUDIO)
-    encoder = make_audio_encoder (self, branch->elements, pt, &payloader);
+    encoder = last = make_audio_encoder (self, branch->elements);
   else
-    encoder = make_video_encoder (self, branch->elements, kind, encoding, pt, &payloader);
+    encoder = make_video_encoder (self, branch->elements, kind, encoding, &last);
   if (encoder == NULL)
     goto failed;
   branch->encoder = encoder;
 
   if (kind != PARLA_TRACK_AUDIO)
     {
+      /* Closed until attached: the encoder gets the caps (it sets itself
+       * up) but no frames, so that an encoder waiting for the answer costs
+       * nothing. */
       branch->valve = add_element (self, branch->elements, "valve");
+      gst_util_set_object_arg (G_OBJECT (branch->valve), "drop-mode", "forward-sticky-events");
+      g_object_set (branch->valve, "drop", TRUE, NULL);
       if (!gst_element_link_many (queue, branch->valve, encoder, NULL))
         goto failed;
     }
   else if (!gst_element_link (queue, encoder))
     goto failed;
 
-  caps = rtp_caps (kind, encoding, pt);
-  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtc), "sink_%u");
-  if (mline >= 0)
-    pad_name = g_strdup_printf ("sink_%d", mline);
-  sink_pad = gst_element_request_pad (self->webrtc, templ, pad_name, caps);
-  if (sink_pad == NULL)
-    goto failed;
-  branch->sink_pad = sink_pad;
-
-  /* Audio and camera are one stream to a browser; the screen another. */
-  g_object_set (sink_pad, "msid", kind == PARLA_TRACK_SCREEN ? "parla-screen" : "parla", NULL);
-
-  /* webrtcbin offers and answers with the ssrc and msid once caps went
-   * through this pad: the offer or answer waits for them (wait_for_caps). */
-  g_signal_connect (sink_pad, "notify::caps", G_CALLBACK (on_sink_pad_caps_cb), self);
-
-  pay_src = gst_element_get_static_pad (payloader, "src");
-  if (gst_pad_link (pay_src, sink_pad) != GST_PAD_LINK_OK)
-    goto failed;
+  branch->out_pad = gst_element_get_static_pad (last, "src");
+  branch->drop_probe_id = gst_pad_add_probe (branch->out_pad,
+                                             GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                                             on_unattached_output_probe_cb, NULL, NULL);
 
   queue_sink = gst_element_get_static_pad (queue, "sink");
-  ghost_name = g_strdup_printf ("send_%s", GST_PAD_NAME (sink_pad));
-  ghost = gst_ghost_pad_new (ghost_name, queue_sink);
+  branch->ghost_name = g_strdup_printf ("send_%u", g_atomic_int_add (&serial, 1));
+  ghost = gst_ghost_pad_new (branch->ghost_name, queue_sink);
   gst_pad_set_active (ghost, TRUE);
   gst_element_add_pad (self->bin, ghost);
 
@@ -761,15 +854,268 @@ add_send_branch (ParlaPeer       *self,
   if (gst_pad_link (branch->tee_pad, ghost) != GST_PAD_LINK_OK)
     goto failed;
 
-  GST_INFO ("peer %s: sending %s as payload %d on %s", self->user_id, encoding, pt,
-            GST_PAD_NAME (sink_pad));
-  return TRUE;
+  return branch;
 
 failed:
   g_set_error (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_PIPELINE,
                "Cannot build the %s encoder", encoding);
   discard_send_branch (self, branch);
+  return NULL;
+}
+
+static SendBranch *
+prepare_send_branch (ParlaPeer       *self,
+                     ParlaTrackKind   kind,
+                     const char      *encoding,
+                     GError         **error)
+{
+  return prepare_send_branch_full (self, kind, encoding, FALSE, error);
+}
+
+/* The profile-level-id our SDP gives the stream, whatever level openh264
+ * writes in its SPS (the profile is the same: constrained baseline):
+ * webrtcbin compares the caps it gets with the offer's as strings. The
+ * parameter sets go in-band (config-interval -1). */
+static GstPadProbeReturn
+on_h264_caps_probe_cb (GstPad          *pad,
+                       GstPadProbeInfo *info,
+                       gpointer         user_data)
+{
+  const char *profile_level_id = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps;
+  GstCaps *fixed;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+
+  gst_event_parse_caps (event, &caps);
+  fixed = gst_caps_copy (caps);
+  gst_caps_set_simple (fixed, "profile-level-id", G_TYPE_STRING, profile_level_id, NULL);
+  gst_structure_remove_field (gst_caps_get_structure (fixed, 0), "sprop-parameter-sets");
+
+  gst_event_unref (event);
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (fixed);
+  gst_caps_unref (fixed);
+
+  return GST_PAD_PROBE_OK;
+}
+
+typedef struct
+{
+  GstPad   *pad;
+  gboolean  ok;
+} StickyForward;
+
+static gboolean
+forward_sticky_event (GstPad    *pad,
+                      GstEvent **event,
+                      gpointer   user_data)
+{
+  StickyForward *forward = user_data;
+
+  if (GST_EVENT_TYPE (*event) != GST_EVENT_EOS)
+    forward->ok &= gst_pad_send_event (forward->pad, gst_event_ref (*event));
+
+  return forward->ok;
+}
+
+/* A keyframe from @branch's encoder, as soon as it can. */
+static void
+request_keyframe (SendBranch *branch)
+{
+  if (branch->kind == PARLA_TRACK_AUDIO || branch->out_pad == NULL)
+    return;
+
+  gst_pad_send_event (branch->out_pad,
+                      gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
+}
+
+/* Joins a prepared branch to webrtcbin: encoder ! payloader (@pt) !
+ * webrtcbin.sink_N. The sink pad is the branch's own (our offer's), or
+ * one bound to the transceiver of m-line @mline of a remote offer, or
+ * else a new transceiver's. The encoder's caps go through at once (the
+ * answer waits for them), then its frames, from a keyframe. */
+static gboolean
+attach_send_branch (ParlaPeer   *self,
+                    SendBranch  *branch,
+                    int          pt,
+                    int          mline,
+                    GError     **error)
+{
+  g_autoptr(GstPad) pay_sink = NULL;
+  g_autoptr(GstPad) pay_src = NULL;
+  g_autoptr(GstCaps) caps = NULL;
+  g_autofree char *pad_name = NULL;
+  GstElement *payloader = NULL;
+  GstElement *last;
+  StickyForward forward = { NULL, TRUE };
+
+  if (branch->kind == PARLA_TRACK_AUDIO)
+    payloader = add_element (self, branch->elements, "rtpopuspay");
+  else if (g_str_equal (branch->encoding, "H264"))
+    payloader = add_element (self, branch->elements, "rtph264pay");
+  else
+    payloader = add_element (self, branch->elements, "rtpvp8pay");
+  if (payloader == NULL)
+    goto failed;
+
+  g_object_set (payloader, "pt", pt, "mtu", RTP_MTU, NULL);
+  if (branch->ssrc != 0)
+    g_object_set (payloader, "ssrc", branch->ssrc, NULL);
+  if (g_str_equal (branch->encoding, "VP8"))
+    gst_util_set_object_arg (G_OBJECT (payloader), "picture-id-mode", "15-bit");
+  else if (g_str_equal (branch->encoding, "H264"))
+    {
+      g_object_set (payloader, "config-interval", -1, NULL);
+      gst_util_set_object_arg (G_OBJECT (payloader), "aggregate-mode", "zero-latency");
+      pay_src = gst_element_get_static_pad (payloader, "src");
+      if (branch->profile_level_id == NULL)
+        branch->profile_level_id = g_strdup (H264_PROFILE_LEVEL_ID);
+      gst_pad_add_probe (pay_src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_h264_caps_probe_cb,
+                         branch->profile_level_id, NULL);
+      g_clear_object (&pay_src);
+    }
+
+  if (branch->sink_pad == NULL)
+    {
+      GstPadTemplate *templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtc),
+                                                                  "sink_%u");
+
+      caps = rtp_caps (branch->kind, branch->encoding, pt);
+      if (mline >= 0)
+        pad_name = g_strdup_printf ("sink_%d", mline);
+      branch->sink_pad = gst_element_request_pad (self->webrtc, templ, pad_name, caps);
+      if (branch->sink_pad == NULL)
+        goto failed;
+
+      /* Audio and camera are one stream to a browser; the screen another. */
+      g_object_set (branch->sink_pad, "msid",
+                    branch->kind == PARLA_TRACK_SCREEN ? "parla-screen" : "parla", NULL);
+    }
+  branch->mline = mline;
+
+  /* webrtcbin offers and answers with the ssrc and msid once caps went
+   * through this pad: the offer or answer waits for them (wait_for_caps). */
+  g_signal_connect (branch->sink_pad, "notify::caps", G_CALLBACK (on_sink_pad_caps_cb), self);
+
+  pay_src = gst_element_get_static_pad (payloader, "src");
+  if (gst_pad_link (pay_src, branch->sink_pad) != GST_PAD_LINK_OK)
+    goto failed;
+
+  /* Playing before the running encoder is linked to it: a payloader
+   * still flushing would answer its first push with FLUSHING, and the
+   * queue's thread would stop for good. */
+  gst_element_sync_state_with_parent (payloader);
+  last = GST_ELEMENT (gst_pad_get_parent (branch->out_pad));
+  gst_object_unref (last);
+  if (!gst_element_link (last, payloader))
+    goto failed;
+
+  /* The encoder's stream-start, caps and segment, now rather than with its
+   * next frame; the payloader's caps follow to webrtcbin. */
+  pay_sink = gst_element_get_static_pad (payloader, "sink");
+  forward.pad = pay_sink;
+  gst_pad_sticky_events_foreach (branch->out_pad, forward_sticky_event, &forward);
+
+  if (branch->drop_probe_id != 0)
+    {
+      gst_pad_remove_probe (branch->out_pad, branch->drop_probe_id);
+      branch->drop_probe_id = 0;
+    }
+  /* Open, unless the link cannot carry the camera now; a screen never
+   * stops (see apply_adaptation()). */
+  if (branch->valve != NULL)
+    g_object_set (branch->valve, "drop",
+                  branch->kind == PARLA_TRACK_VIDEO && self->adaptation.suspended, NULL);
+  request_keyframe (branch);
+  branch->attached = TRUE;
+
+  GST_INFO ("peer %s: sending %s as payload %d on %s", self->user_id, branch->encoding, pt,
+            GST_PAD_NAME (branch->sink_pad));
+  return TRUE;
+
+failed:
+  g_set_error (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_PIPELINE,
+               "Cannot send %s", branch->encoding);
+  discard_send_branch (self, branch);
   return FALSE;
+}
+
+/* Builds and attaches at once. */
+static gboolean
+add_send_branch (ParlaPeer       *self,
+                 ParlaTrackKind   kind,
+                 const char      *encoding,
+                 int              pt,
+                 int              mline,
+                 GError         **error)
+{
+  SendBranch *branch;
+  GError *local_error = NULL;
+
+  branch = prepare_send_branch (self, kind, encoding, &local_error);
+  if (branch == NULL)
+    {
+      if (local_error == NULL)
+        return TRUE;  /* nothing of that kind to send */
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return attach_send_branch (self, branch, pt, mline, error);
+}
+
+/* A prepared branch of @kind, not attached yet, or NULL. */
+static SendBranch *
+find_prepared_branch (ParlaPeer      *self,
+                      ParlaTrackKind  kind)
+{
+  for (guint i = 0; i < self->send_branches->len; i++)
+    {
+      SendBranch *branch = g_ptr_array_index (self->send_branches, i);
+
+      if (branch->kind == kind && !branch->attached)
+        return branch;
+    }
+
+  return NULL;
+}
+
+/* For the m-line @mline of a remote offer: the prepared branch of @kind
+ * when it has the codec picked, or a new one; attached. */
+static gboolean
+attach_for_offer (ParlaPeer       *self,
+                  ParlaTrackKind   kind,
+                  const char      *encoding,
+                  int              pt,
+                  const char      *profile_level_id,
+                  int              mline,
+                  GError         **error)
+{
+  SendBranch *branch = find_prepared_branch (self, kind);
+  GError *local_error = NULL;
+
+  if (branch != NULL && (branch->sink_pad != NULL || !g_str_equal (branch->encoding, encoding)))
+    {
+      discard_send_branch (self, branch);
+      branch = NULL;
+    }
+
+  if (branch == NULL)
+    branch = prepare_send_branch (self, kind, encoding, &local_error);
+  if (branch == NULL)
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  g_free (branch->profile_level_id);
+  branch->profile_level_id = g_strdup (profile_level_id);
+
+  return attach_send_branch (self, branch, pt, mline, error);
 }
 
 /* A keyframe now: the frames encoded before DTLS was up were lost, and
@@ -779,17 +1125,7 @@ static void
 request_keyframes (ParlaPeer *self)
 {
   for (guint i = 0; i < self->send_branches->len; i++)
-    {
-      SendBranch *branch = g_ptr_array_index (self->send_branches, i);
-      g_autoptr(GstPad) src = NULL;
-
-      if (branch->kind == PARLA_TRACK_AUDIO || branch->encoder == NULL)
-        continue;
-
-      src = gst_element_get_static_pad (branch->encoder, "src");
-      gst_pad_send_event (src, gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-                                                                          TRUE, 0));
-    }
+    request_keyframe (g_ptr_array_index (self->send_branches, i));
 }
 
 static void
@@ -801,6 +1137,155 @@ release_send_branches (ParlaPeer *self)
 
       if (branch->tee_pad != NULL)
         _parla_local_media_release_pad (self->local, g_steal_pointer (&branch->tee_pad));
+    }
+}
+
+static int
+payload_type_for (const char *encoding)
+{
+  return g_str_equal (encoding, "H264") ? PT_H264 : PT_VP8;
+}
+
+/* What we receive video in, best first. */
+static GstCaps *
+video_codec_caps (ParlaPeer *self)
+{
+  const char * const *encodings = video_encodings (self);
+  GstCaps *caps = gst_caps_new_empty ();
+
+  for (guint i = 0; encodings[i] != NULL; i++)
+    gst_caps_append (caps, rtp_caps (PARLA_TRACK_VIDEO, encodings[i], payload_type_for (encodings[i])));
+
+  return caps;
+}
+
+/* Our offer's camera m-line: every codec we can send, best first, each
+ * with its payload type, as the transceiver's codec preferences; the
+ * stream's SSRC goes with the first (webrtcbin writes the a=ssrc and msid
+ * lines from it). The sink pad stays unlinked until the answer, or
+ * webrtcbin would offer only the codec of the caps it got; the encoder of
+ * the codec we like best runs already, and attach_answered_video() keeps
+ * or replaces it. */
+static gboolean
+offer_video (ParlaPeer  *self,
+             GError    **error)
+{
+  const char * const *encodings = video_encodings (self);
+  g_autoptr(GstCaps) preferences = gst_caps_new_empty ();
+  g_autoptr(GstCaps) caps = rtp_caps (PARLA_TRACK_VIDEO, encodings[0], payload_type_for (encodings[0]));
+  g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
+  GstPadTemplate *templ;
+  GstPad *sink_pad;
+  SendBranch *branch;
+  guint ssrc = g_random_int_range (1, G_MAXINT32);
+
+  for (guint i = 0; encodings[i] != NULL; i++)
+    {
+      GstCaps *codec = rtp_caps (PARLA_TRACK_VIDEO, encodings[i], payload_type_for (encodings[i]));
+
+      if (i == 0)
+        gst_caps_set_simple (codec, "ssrc", G_TYPE_UINT, ssrc, NULL);
+      gst_caps_append (preferences, codec);
+    }
+
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtc), "sink_%u");
+  sink_pad = gst_element_request_pad (self->webrtc, templ, NULL, caps);
+  if (sink_pad == NULL)
+    {
+      g_set_error_literal (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_PIPELINE,
+                           "webrtcbin refused a video stream");
+      return FALSE;
+    }
+  g_object_set (sink_pad, "msid", "parla", NULL);
+  g_object_get (sink_pad, "transceiver", &transceiver, NULL);
+  if (transceiver != NULL)
+    g_object_set (transceiver, "codec-preferences", preferences, NULL);
+
+  branch = prepare_send_branch (self, PARLA_TRACK_VIDEO, encodings[0], error);
+  if (branch == NULL)
+    {
+      gst_element_release_request_pad (self->webrtc, sink_pad);
+      gst_object_unref (sink_pad);
+      return FALSE;
+    }
+  branch->sink_pad = sink_pad;
+  branch->ssrc = ssrc;
+
+  return TRUE;
+}
+
+static gboolean is_bundle_only (const GstSDPMedia *media);
+
+/* The answer to our offer says which codec the camera is sent in: the
+ * first of its formats that we can send. */
+static void
+attach_answered_video (ParlaPeer *self)
+{
+  for (guint i = 0; i < self->send_branches->len; i++)
+    {
+      SendBranch *branch = g_ptr_array_index (self->send_branches, i);
+      g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *profile_level_id = NULL;
+      const GstSDPMedia *media = NULL;
+      const char *encoding = NULL;
+      guint mline = G_MAXUINT;
+      int pt = -1;
+
+      if (branch->attached || branch->sink_pad == NULL)
+        continue;
+
+      g_object_get (branch->sink_pad, "transceiver", &transceiver, NULL);
+      if (transceiver != NULL)
+        g_object_get (transceiver, "mlineindex", &mline, NULL);
+      if (mline < gst_sdp_message_medias_len (self->remote_sdp))
+        media = gst_sdp_message_get_media (self->remote_sdp, mline);
+      if (media != NULL && (gst_sdp_media_get_port (media) != 0 || is_bundle_only (media)))
+        pt = _parla_sdp_pick_first_payload (media, video_encodings (self), &encoding);
+
+      if (pt < 0)
+        {
+          GST_WARNING ("peer %s: no video codec in the answer that we can send", self->user_id);
+          discard_send_branch (self, branch);
+          i--;
+          continue;
+        }
+
+      if (!g_str_equal (encoding, branch->encoding))
+        {
+          SendBranch *replacement = prepare_send_branch (self, branch->kind, encoding, &error);
+
+          if (replacement == NULL)
+            {
+              GST_WARNING ("peer %s: %s", self->user_id, error ? error->message : "no camera");
+              discard_send_branch (self, branch);
+              i--;
+              continue;
+            }
+          replacement->sink_pad = g_steal_pointer (&branch->sink_pad);
+          replacement->ssrc = branch->ssrc;
+          discard_send_branch (self, branch);
+          i--;
+          branch = replacement;
+        }
+
+      if (g_str_equal (encoding, "H264"))
+        profile_level_id = _parla_sdp_dup_fmtp_param (media, pt, "profile-level-id");
+      g_free (branch->profile_level_id);
+      branch->profile_level_id = g_steal_pointer (&profile_level_id);
+
+      if (!attach_send_branch (self, branch, pt, -1, &error))
+        {
+          /* (the branch is gone) */
+          GST_WARNING ("peer %s: %s", self->user_id, error->message);
+          i--;
+          continue;
+        }
+
+      /* Renegotiations offer what is sent. */
+      if (transceiver != NULL)
+        g_object_set (transceiver, "codec-preferences", NULL, NULL);
+      replace_string (&self->video_encoding, encoding);
     }
 }
 
@@ -896,6 +1381,9 @@ build_receive_branch (ParlaPeer     *self,
     {
       depay = add_element (self, branch->elements, "rtpvp8depay");
       decoder = add_element (self, branch->elements, "vp8dec");
+      /* One thread: libvpx's others spin while they wait, and one
+       * partition per frame leaves them nothing to do. */
+      g_object_set (decoder, "threads", 1, NULL);
     }
   else if (g_strcmp0 (encoding, "H264") == 0 && parla_media_has_element ("rtph264depay") &&
            parla_media_has_element ("h264parse") &&
@@ -990,7 +1478,8 @@ build_receive_branch (ParlaPeer     *self,
                     "sync", FALSE,
                     "async", FALSE,
                     "enable-last-sample", FALSE,
-                    "max-buffers", kind == PARLA_TRACK_AUDIO ? 0 : 2,
+                    /* a frame is 3.7 MB in RGBA at 720p: one waits */
+                    "max-buffers", kind == PARLA_TRACK_AUDIO ? 0 : 1,
                     "drop", kind != PARLA_TRACK_AUDIO,
                     NULL);
       if (!gst_element_link (last, appsink))
@@ -1491,6 +1980,15 @@ negotiation_done (ParlaPeer *self)
   self->negotiated = TRUE;
   pin_codec_preferences (self);
 
+  /* Encoders started for an offer that did not need them. */
+  for (guint i = self->send_branches->len; i > 0; i--)
+    {
+      SendBranch *branch = g_ptr_array_index (self->send_branches, i - 1);
+
+      if (!branch->attached && branch->sink_pad == NULL)
+        discard_send_branch (self, branch);
+    }
+
   if (self->screen_wanted && self->request_timeout_id == 0)
     {
       g_autoptr(GError) error = NULL;
@@ -1827,6 +2325,7 @@ answer_set (ParlaPeer *self,
     }
 
   self->remote_set = TRUE;
+  attach_answered_video (self);
   flush_pending_candidates (self);
   remove_stopped_tracks (self);
   negotiation_done (self);
@@ -1862,6 +2361,7 @@ attach_send_branches (ParlaPeer *self)
       const GstSDPMedia *media = gst_sdp_message_get_media (self->remote_sdp, i);
       const char * const audio_encodings[] = { "OPUS", NULL };
       g_autoptr(GError) error = NULL;
+      g_autofree char *profile_level_id = NULL;
       const char *encoding = NULL;
       ParlaTrackKind kind;
       gboolean have_branch = FALSE;
@@ -1909,12 +2409,17 @@ attach_send_branches (ParlaPeer *self)
         {
           SendBranch *branch = g_ptr_array_index (self->send_branches, j);
 
-          have_branch = branch->kind == kind && !branch->stopped;
+          have_branch = branch->kind == kind && branch->attached && !branch->stopped;
         }
       if (have_branch)
         continue;
 
-      if (!add_send_branch (self, kind, encoding, pt, i, &error))
+      if (g_str_equal (encoding, "H264"))
+        profile_level_id = _parla_sdp_dup_fmtp_param (media, pt, "profile-level-id");
+      if (kind == PARLA_TRACK_VIDEO)
+        replace_string (&self->video_encoding, encoding);
+
+      if (!attach_for_offer (self, kind, encoding, pt, profile_level_id, i, &error))
         GST_WARNING ("peer %s: %s", self->user_id, error->message);
     }
 }
@@ -2343,6 +2848,20 @@ on_connect_retry_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* On a streaming thread. A jitter buffer holds its first packet for its
+ * whole latency, in case an earlier one comes late; a run of packets in
+ * sequence shows none will, and the picture starts that much sooner. */
+static void
+on_rtpbin_new_jitterbuffer_cb (GstElement *rtpbin,
+                               GstElement *jitterbuffer,
+                               guint       session,
+                               guint       ssrc,
+                               gpointer    user_data)
+{
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (jitterbuffer), "faststart-min-packets"))
+    g_object_set (jitterbuffer, "faststart-min-packets", FASTSTART_PACKETS, NULL);
+}
+
 /* Stats and adaptation */
 
 static void
@@ -2353,7 +2872,8 @@ apply_adaptation (ParlaPeer *self)
       SendBranch *branch = g_ptr_array_index (self->send_branches, i);
       int bps = self->adaptation.target_kbps * 1000;
 
-      if (branch->kind == PARLA_TRACK_AUDIO || branch->encoder == NULL || branch->stopped)
+      if (branch->kind == PARLA_TRACK_AUDIO || branch->encoder == NULL || branch->stopped ||
+          !branch->attached)
         continue;
 
       /* The screen follows the camera's share of its maximum, and never
@@ -2498,6 +3018,7 @@ parla_peer_finalize (GObject *object)
   g_queue_clear_full (&self->pending_candidates, (GDestroyNotify) pending_candidate_free);
   g_queue_clear_full (&self->pending_data, (GDestroyNotify) pending_data_free);
   g_clear_pointer (&self->local_mids, g_strfreev);
+  g_clear_pointer (&self->video_encoding, g_free);
   g_clear_pointer (&self->remote_sdp, gst_sdp_message_free);
   g_clear_pointer (&self->remote_ssrcs, g_hash_table_unref);
   g_clear_pointer (&self->held_sdp, json_object_unref);
@@ -2569,6 +3090,28 @@ parla_peer_init (ParlaPeer *self)
   self->context = g_main_context_ref_thread_default ();
 }
 
+/* Whether H.264 can be sent and received: openh264 and the RTP elements.
+ * PARLA_MEDIA_NO_H264 (for tests) pretends it cannot: "1" everywhere, or
+ * a comma-separated list of the remote participants whose connections go
+ * without (two parties of one process can then differ). */
+static gboolean
+can_send_h264 (const char *user_id)
+{
+  const char *pretend = g_getenv ("PARLA_MEDIA_NO_H264");
+
+  if (pretend != NULL && pretend[0] != '\0')
+    {
+      g_auto(GStrv) ids = g_strsplit (pretend, ",", -1);
+
+      if (g_str_equal (pretend, "1") || g_strv_contains ((const char * const *) ids, user_id))
+        return FALSE;
+    }
+
+  return parla_media_has_element ("openh264enc") && parla_media_has_element ("rtph264pay") &&
+         parla_media_has_element ("rtph264depay") && parla_media_has_element ("h264parse") &&
+         (parla_media_has_element ("openh264dec") || parla_media_has_element ("avdec_h264"));
+}
+
 /*
  * _parla_peer_new:
  * @user_id: the remote participant
@@ -2601,6 +3144,7 @@ _parla_peer_new (const char          *user_id,
   self->options = parla_call_options_ref (options);
   self->stun_uri = g_strdup (stun_uri);
   self->turn_uris = g_strdupv ((char **) turn_uris);
+  self->has_h264 = can_send_h264 (user_id);
   _parla_adaptation_init (&self->adaptation, parla_call_options_get_video_bitrate (options));
   self->state = PARLA_CALL_STATE_NEW;
 
@@ -2618,6 +3162,7 @@ _parla_peer_start (ParlaPeer  *self,
                    GError    **error)
 {
   g_autoptr(GstWebRTCICE) ice = NULL;
+  g_autoptr(GstElement) rtpbin = NULL;
   g_autofree char *name = NULL;
   const char * const *addresses;
   GstWebRTCICETransportPolicy policy;
@@ -2658,6 +3203,10 @@ _parla_peer_start (ParlaPeer  *self,
       if (!added)
         GST_WARNING ("peer %s: TURN server %u refused", self->user_id, i);
     }
+
+  rtpbin = gst_bin_get_by_name (GST_BIN (self->webrtc), "rtpbin");
+  if (rtpbin != NULL)
+    g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_rtpbin_new_jitterbuffer_cb), NULL);
 
   g_object_get (self->webrtc, "ice-agent", &ice, NULL);
   if (ice != NULL)
@@ -2716,8 +3265,6 @@ _parla_peer_start (ParlaPeer  *self,
 
   if (self->offerer)
     {
-      const char *video = video_encodings (self)[0];
-
       /* m-lines in the order browsers use: audio, video, data. A kind we
        * do not send is still received. */
       if (_parla_local_media_has (self->local, PARLA_TRACK_AUDIO))
@@ -2736,18 +3283,33 @@ _parla_peer_start (ParlaPeer  *self,
 
       if (_parla_local_media_has (self->local, PARLA_TRACK_VIDEO))
         {
-          if (!add_send_branch (self, PARLA_TRACK_VIDEO, video,
-                                g_str_equal (video, "H264") ? PT_H264 : PT_VP8, -1, error))
+          if (!offer_video (self, error))
             return FALSE;
         }
       else
         {
-          g_autoptr(GstCaps) caps = rtp_caps (PARLA_TRACK_VIDEO, "VP8", PT_VP8);
+          g_autoptr(GstCaps) caps = video_codec_caps (self);
           g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
 
           g_signal_emit_by_name (self->webrtc, "add-transceiver",
                                  GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &transceiver);
         }
+    }
+
+  else
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* Encoders running before the offer comes: the answer goes as soon
+       * as webrtcbin has made it. */
+      if (prepare_send_branch_full (self, PARLA_TRACK_AUDIO, "OPUS", TRUE, &local_error) == NULL &&
+          local_error != NULL)
+        GST_WARNING ("peer %s: %s", self->user_id, local_error->message);
+      g_clear_error (&local_error);
+      if (prepare_send_branch_full (self, PARLA_TRACK_VIDEO, video_encodings (self)[0], TRUE,
+                                    &local_error) == NULL &&
+          local_error != NULL)
+        GST_WARNING ("peer %s: %s", self->user_id, local_error->message);
     }
 
   if (self->offerer)
@@ -3068,7 +3630,7 @@ offer_screen (ParlaPeer  *self,
               GError    **error)
 {
   g_autoptr(GstWebRTCSessionDescription) local = NULL;
-  const char *video = video_encodings (self)[0];
+  const char *video = self->video_encoding ? self->video_encoding : video_encodings (self)[0];
 
   g_object_get (self->webrtc, "current-local-description", &local, NULL);
   if (local == NULL)
@@ -3077,8 +3639,7 @@ offer_screen (ParlaPeer  *self,
   /* After the current m-lines; a named pad, as webrtcbin 1.22 would give
    * an unnamed one a name already taken on the answering side. */
   self->screen_wanted = FALSE;
-  if (!add_send_branch (self, PARLA_TRACK_SCREEN, video,
-                        g_str_equal (video, "H264") ? PT_H264 : PT_VP8,
+  if (!add_send_branch (self, PARLA_TRACK_SCREEN, video, payload_type_for (video),
                         gst_sdp_message_medias_len (local->sdp), error))
     return FALSE;
 
@@ -3144,8 +3705,9 @@ handle_renegotiate (ParlaPeer  *self,
 
   if (json_object_get_boolean_member_with_default (request, "screen", FALSE))
     {
-      g_autoptr(GstCaps) caps = rtp_caps (PARLA_TRACK_VIDEO, "VP8", PT_VP8);
+      g_autoptr(GstCaps) caps = NULL;
       g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
+      const char *video = self->video_encoding ? self->video_encoding : "VP8";
 
       if (++self->n_screen_slots > MAX_SCREEN_SLOTS)
         {
@@ -3153,7 +3715,8 @@ handle_renegotiate (ParlaPeer  *self,
           return;
         }
 
-      /* An m-line for their screen, after ours. */
+      /* An m-line for their screen, after ours, in the camera's codec. */
+      caps = rtp_caps (PARLA_TRACK_VIDEO, video, payload_type_for (video));
       g_signal_emit_by_name (self->webrtc, "add-transceiver",
                              GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &transceiver);
     }

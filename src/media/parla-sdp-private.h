@@ -27,5 +27,11 @@ int            _parla_sdp_bundle_tag     (const GstSDPMessage *sdp,
 int            _parla_sdp_pick_payload   (const GstSDPMedia   *media,
                                           const char * const  *encodings,
                                           const char         **encoding);
+int            _parla_sdp_pick_first_payload (const GstSDPMedia   *media,
+                                              const char * const  *encodings,
+                                              const char         **encoding);
+char          *_parla_sdp_dup_fmtp_param (const GstSDPMedia   *media,
+                                          int                  pt,
+                                          const char          *name);
 
 G_END_DECLS

@@ -312,10 +312,79 @@ _parla_sdp_bundle_tag (const GstSDPMessage *sdp,
 }
 
 /*
+ * _parla_sdp_dup_fmtp_param:
+ * @media: an m-line
+ * @pt: one of its payload types
+ * @name: a format parameter, as "profile-level-id"
+ *
+ * Returns: (transfer full) (nullable): the value of @name in the a=fmtp
+ *   line of @pt
+ */
+char *
+_parla_sdp_dup_fmtp_param (const GstSDPMedia *media,
+                           int                pt,
+                           const char        *name)
+{
+  for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
+    {
+      const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, i);
+      g_auto(GStrv) params = NULL;
+      char *end;
+
+      if (g_strcmp0 (attr->key, "fmtp") != 0 || attr->value == NULL ||
+          g_ascii_strtoll (attr->value, &end, 10) != pt || end == attr->value || *end != ' ')
+        continue;
+
+      params = g_strsplit (end + 1, ";", 32);
+      for (guint j = 0; params[j] != NULL; j++)
+        {
+          const char *param = g_strstrip (params[j]);
+          gsize length = strlen (name);
+
+          if (g_ascii_strncasecmp (param, name, length) == 0 && param[length] == '=')
+            return g_strdup (param + length + 1);
+        }
+    }
+
+  return NULL;
+}
+
+/* How well we can send H.264 of this payload type: openh264 makes
+ * constrained baseline in packetization mode 1. 2: constrained baseline
+ * (profile_idc 0x42 with constraint_set1, "42e0…" or "42c0…"); 1: baseline,
+ * which decodes it too; 0: not at all (main, high, mode 0). */
+static int
+h264_fitness (const GstSDPMedia *media,
+              int                pt)
+{
+  g_autofree char *mode = _parla_sdp_dup_fmtp_param (media, pt, "packetization-mode");
+  g_autofree char *profile = _parla_sdp_dup_fmtp_param (media, pt, "profile-level-id");
+  guint64 iop;
+
+  if (g_strcmp0 (mode, "1") != 0)
+    return 0;
+
+  /* No profile-level-id means 42000a: baseline. */
+  if (profile == NULL)
+    return 1;
+
+  if (strlen (profile) != 6 || !g_ascii_isxdigit (profile[2]) || !g_ascii_isxdigit (profile[3]) ||
+      g_ascii_strncasecmp (profile, "42", 2) != 0)
+    return 0;
+
+  iop = g_ascii_strtoull ((char []) { profile[2], profile[3], '\0' }, NULL, 16);
+
+  return (iop & 0x40) ? 2 : 1;
+}
+
+/*
  * _parla_sdp_pick_payload:
  * @media: an offered m-line
  * @encodings: encoding names, best first, %NULL-terminated
  * @encoding: (out): the one picked
+ *
+ * For H.264, only packetization mode 1 of the (constrained) baseline
+ * profile counts, constrained baseline first.
  *
  * Returns: the payload type of the best encoding offered, or -1
  */
@@ -325,28 +394,94 @@ _parla_sdp_pick_payload (const GstSDPMedia  *media,
                          const char        **encoding)
 {
   for (guint e = 0; encodings[e] != NULL; e++)
-    for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
-      {
-        const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, i);
-        guint64 pt;
-        const char *name;
-        char *end;
+    {
+      int best = -1;
+      int best_fitness = 0;
 
-        if (g_strcmp0 (attr->key, "rtpmap") != 0 || attr->value == NULL)
-          continue;
+      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
+        {
+          const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, i);
+          guint64 pt;
+          const char *name;
+          char *end;
+          int fitness = 1;
 
-        pt = g_ascii_strtoull (attr->value, &end, 10);
-        if (end == attr->value || *end != ' ' || pt < 96 || pt > 127)
-          continue;
+          if (g_strcmp0 (attr->key, "rtpmap") != 0 || attr->value == NULL)
+            continue;
 
-        name = end + 1;
-        if (g_ascii_strncasecmp (name, encodings[e], strlen (encodings[e])) == 0 &&
-            name[strlen (encodings[e])] == '/')
-          {
-            *encoding = encodings[e];
-            return pt;
-          }
-      }
+          pt = g_ascii_strtoull (attr->value, &end, 10);
+          if (end == attr->value || *end != ' ' || pt < 96 || pt > 127)
+            continue;
+
+          name = end + 1;
+          if (g_ascii_strncasecmp (name, encodings[e], strlen (encodings[e])) != 0 ||
+              name[strlen (encodings[e])] != '/')
+            continue;
+
+          if (g_str_equal (encodings[e], "H264"))
+            fitness = h264_fitness (media, pt);
+
+          if (fitness > best_fitness)
+            {
+              best = pt;
+              best_fitness = fitness;
+            }
+        }
+
+      if (best >= 0)
+        {
+          *encoding = encodings[e];
+          return best;
+        }
+    }
+
+  return -1;
+}
+
+/*
+ * _parla_sdp_pick_first_payload:
+ * @media: an answered m-line
+ * @encodings: the encoding names we can use, %NULL-terminated
+ * @encoding: (out): the one picked
+ *
+ * Returns: the first payload type of @media, in its order, that is one of
+ *   @encodings (for H.264, one we can send), or -1
+ */
+int
+_parla_sdp_pick_first_payload (const GstSDPMedia  *media,
+                               const char * const *encodings,
+                               const char        **encoding)
+{
+  for (guint f = 0; f < gst_sdp_media_formats_len (media); f++)
+    {
+      const char *format = gst_sdp_media_get_format (media, f);
+      guint64 pt;
+      char *end;
+
+      pt = g_ascii_strtoull (format, &end, 10);
+      if (end == format || *end != '\0' || pt < 96 || pt > 127)
+        continue;
+
+      for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++)
+        {
+          const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, i);
+          const char *name;
+
+          if (g_strcmp0 (attr->key, "rtpmap") != 0 || attr->value == NULL ||
+              g_ascii_strtoull (attr->value, &end, 10) != pt || end == attr->value || *end != ' ')
+            continue;
+
+          name = end + 1;
+          for (guint e = 0; encodings[e] != NULL; e++)
+            if (g_ascii_strncasecmp (name, encodings[e], strlen (encodings[e])) == 0 &&
+                name[strlen (encodings[e])] == '/' &&
+                (!g_str_equal (encodings[e], "H264") || h264_fitness (media, pt) > 0))
+              {
+                *encoding = encodings[e];
+                return pt;
+              }
+        }
+    }
 
   return -1;
 }

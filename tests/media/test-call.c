@@ -345,7 +345,8 @@ test_h264 (void)
       return;
     }
 
-  /* Bob offers H.264 only; Alice, who prefers VP8, takes it. */
+  /* Bob prefers H.264 and offers it first, beside VP8; Alice, who prefers
+   * VP8, answers VP8 (test-codecs checks the codecs chosen). */
   parla_call_options_set_prefer_h264 (bob_options, TRUE);
   alice = mt_party_new (room, "alice", alice_options);
   mt_party_start (alice);
