@@ -592,70 +592,6 @@ nt_call_free (NtCall *call)
 
 /* Peers */
 
-static void read_next_line (NtPeer *peer);
-
-static void
-on_line_read_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  NtPeer *peer;
-  JsonObject *object;
-  const char *type;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  peer = user_data;
-  if (line == NULL)
-    {
-      if (error != NULL)
-        g_test_message ("%s: %s", peer->who, error->message);
-      peer->eof = TRUE;
-      return;
-    }
-
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, line, -1, &error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    g_error ("%s printed a line that is not a JSON object: %s", peer->who, line);
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  type = json_object_get_string_member_with_default (object, "type", "");
-  if (g_str_equal (type, "stats"))
-    {
-      /* in the test log, for when something fails */
-      g_test_message ("%s: %s", peer->who, line);
-      g_ptr_array_add (peer->stats, json_parser_steal_root (parser));
-    }
-  else if (g_str_equal (type, "event"))
-    {
-      g_test_message ("%s: %s", peer->who, line);
-      g_ptr_array_add (peer->events, json_parser_steal_root (parser));
-    }
-  else if (g_str_equal (type, "summary"))
-    {
-      g_test_message ("%s: %s", peer->who, line);
-      g_clear_pointer (&peer->summary, json_node_unref);
-      peer->summary = json_parser_steal_root (parser);
-    }
-  else
-    g_error ("%s printed a line of an unknown type: %s", peer->who, line);
-
-  read_next_line (peer);
-}
-
-static void
-read_next_line (NtPeer *peer)
-{
-  g_data_input_stream_read_line_async (peer->out, G_PRIORITY_DEFAULT, peer->cancellable,
-                                       on_line_read_cb, peer);
-}
-
 NtPeer *
 nt_peer_start (NtCall             *call,
                const char         *who,
@@ -663,9 +599,8 @@ nt_peer_start (NtCall             *call,
                const char * const *extra_args)
 {
   NtPeer *peer = g_new0 (NtPeer, 1);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
   const char *exe = g_getenv ("PARLA_PEER_BIN");
   g_autofree char *command = NULL;
 
@@ -674,35 +609,22 @@ nt_peer_start (NtCall             *call,
     g_error ("PARLA_PEER_BIN: %s is not an executable", exe);
   g_assert_true (g_str_equal (who, "teacher") || g_str_equal (who, "learner"));
 
-  peer->who = g_strdup (who);
-  peer->stats = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  peer->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  peer->cancellable = g_cancellable_new ();
-
-  g_ptr_array_add (argv, g_strdup ("ip"));
-  g_ptr_array_add (argv, g_strdup ("netns"));
-  g_ptr_array_add (argv, g_strdup ("exec"));
-  g_ptr_array_add (argv, g_strdup (ns));
-  g_ptr_array_add (argv, g_strdup (exe));
-  g_ptr_array_add (argv, g_strdup ("--server"));
-  g_ptr_array_add (argv, g_strdup (call->server->base_url));
-  g_ptr_array_add (argv, g_strdup ("--token"));
-  g_ptr_array_add (argv, g_strdup (g_str_equal (who, "teacher") ? call->teacher : call->learner));
-  g_ptr_array_add (argv, g_strdup ("--join"));
-  g_ptr_array_add (argv, g_strdup (call->session_id));
+  g_strv_builder_add_many (builder, "ip", "netns", "exec", ns, exe,
+                           "--server", call->server->base_url,
+                           "--token", g_str_equal (who, "teacher") ? call->teacher : call->learner,
+                           "--join", call->session_id,
+                           NULL);
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (extra_args[i]));
-  g_ptr_array_add (argv, NULL);
+    g_strv_builder_add (builder, extra_args[i]);
+  argv = g_strv_builder_end (builder);
 
-  command = g_strjoinv (" ", (char **) argv->pdata);
+  command = g_strjoinv (" ", argv);
   g_test_message ("%s: %s", who, command);
 
-  g_subprocess_launcher_set_child_setup (launcher, pt_child_setup, NULL, NULL);
-  peer->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  peer->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->process));
-  read_next_line (peer);
+  peer->who = g_strdup (who);
+  peer->run = peer_run_start_argv ((const char * const *) argv);
+  g_free (peer->run->name);
+  peer->run->name = g_strdup (who);
 
   return peer;
 }
@@ -711,10 +633,12 @@ int
 nt_peer_wait_exit (NtPeer *peer,
                    guint   timeout_ms)
 {
-  PT_WAIT_UNTIL (peer->eof && g_subprocess_get_identifier (peer->process) == NULL, timeout_ms);
-  g_assert_nonnull (peer->summary);
+  int status = peer_run_wait_exit (peer->run, timeout_ms);
 
-  return g_subprocess_get_exit_status (peer->process);
+  PT_WAIT_UNTIL (peer->run->eof, timeout_ms);
+  g_assert_nonnull (peer->run->summary);
+
+  return status;
 }
 
 static void
@@ -731,33 +655,26 @@ on_exit_waited_cb (GObject      *source,
 void
 nt_peer_free (NtPeer *peer)
 {
+  GSubprocess *process;
+
   if (peer == NULL)
     return;
 
-  g_cancellable_cancel (peer->cancellable);
-  if (g_subprocess_get_identifier (peer->process) != NULL)
+  /* A polite end first (the peer says goodbye), then peer_run_free(). */
+  process = peer->run->process;
+  if (!peer->run->exited && g_subprocess_get_identifier (process) != NULL)
     {
       gboolean done = FALSE;
       gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
-      g_subprocess_send_signal (peer->process, SIGTERM);
-      g_subprocess_wait_async (peer->process, NULL, on_exit_waited_cb, &done);
+      g_subprocess_send_signal (process, SIGTERM);
+      g_subprocess_wait_async (process, NULL, on_exit_waited_cb, &done);
       while (!done && g_get_monotonic_time () < deadline)
         pt_iterate ();
-      if (!done)
-        {
-          g_subprocess_force_exit (peer->process);
-          while (!done)
-            pt_iterate ();
-        }
+      peer->run->exited = done;
     }
 
-  g_clear_object (&peer->out);
-  g_clear_object (&peer->process);
-  g_clear_object (&peer->cancellable);
-  g_clear_pointer (&peer->stats, g_ptr_array_unref);
-  g_clear_pointer (&peer->events, g_ptr_array_unref);
-  g_clear_pointer (&peer->summary, json_node_unref);
+  peer_run_free (peer->run);
   g_free (peer->who);
   g_free (peer);
 }
@@ -766,18 +683,18 @@ JsonObject *
 nt_peer_stats_at (NtPeer *peer,
                   guint   index)
 {
-  g_assert_cmpuint (index, <, peer->stats->len);
+  g_assert_cmpuint (index, <, peer->run->stats->len);
 
-  return json_node_get_object (g_ptr_array_index (peer->stats, index));
+  return json_node_get_object (g_ptr_array_index (peer->run->stats, index));
 }
 
 JsonObject *
 nt_peer_last_stats (NtPeer *peer)
 {
-  if (peer->stats->len == 0)
+  if (peer->run->stats->len == 0)
     return NULL;
 
-  return nt_peer_stats_at (peer, peer->stats->len - 1);
+  return nt_peer_stats_at (peer, peer->run->stats->len - 1);
 }
 
 JsonObject *
@@ -822,9 +739,9 @@ gboolean
 nt_peer_saw_event (NtPeer     *peer,
                    const char *event)
 {
-  for (guint i = 0; i < peer->events->len; i++)
+  for (guint i = 0; i < peer->run->events->len; i++)
     {
-      JsonObject *object = json_node_get_object (g_ptr_array_index (peer->events, i));
+      JsonObject *object = json_node_get_object (g_ptr_array_index (peer->run->events, i));
 
       if (g_strcmp0 (json_object_get_string_member_with_default (object, "event", ""), event) == 0)
         return TRUE;

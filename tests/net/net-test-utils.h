@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "parla-test-server.h"
+#include "peer-test-utils.h"
 #include "udp-delay.h"
 
 G_BEGIN_DECLS
@@ -79,17 +80,12 @@ void        nt_call_free           (NtCall      *call);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NtCall, nt_call_free)
 
 /* One parla-peer (PARLA_PEER_BIN) in a namespace, joined to the call;
- * every line it prints is read on the thread-default main context. */
+ * every line it prints is read on the thread-default main context (see
+ * PeerRun: run->stats, run->events, run->summary, run->process). */
 typedef struct
 {
-  char             *who;
-  GSubprocess      *process;
-  GDataInputStream *out;
-  GCancellable     *cancellable;
-  GPtrArray        *stats;      /* JsonNode objects, oldest first */
-  GPtrArray        *events;     /* JsonNode objects */
-  JsonNode         *summary;
-  gboolean          eof;
+  char    *who;
+  PeerRun *run;
 } NtPeer;
 
 /* @who is "teacher" or "learner"; @extra_args (nullable) go after the

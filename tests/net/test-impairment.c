@@ -144,7 +144,7 @@ median_rtt (NtPeer *peer,
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GString) list = g_string_new (NULL);
 
-  for (guint i = from; i < peer->stats->len; i++)
+  for (guint i = from; i < peer->run->stats->len; i++)
     {
       JsonObject *link = nt_stats_link (nt_peer_stats_at (peer, i));
       double rtt = link ? json_object_get_double_member_with_default (link, "rtt_ms", -1) : -1;
@@ -169,7 +169,7 @@ lowest_target (NtPeer *peer,
 {
   gint64 lowest = G_MAXINT64;
 
-  for (guint i = from; i < peer->stats->len; i++)
+  for (guint i = from; i < peer->run->stats->len; i++)
     {
       JsonObject *link = nt_stats_link (nt_peer_stats_at (peer, i));
 
@@ -184,7 +184,7 @@ static void
 assert_connected_since (NtPeer *peer,
                         guint   from)
 {
-  for (guint i = from; i < peer->stats->len; i++)
+  for (guint i = from; i < peer->run->stats->len; i++)
     g_assert_cmpstr (json_object_get_string_member (nt_peer_stats_at (peer, i), "state"), ==,
                      "connected");
   g_assert_false (nt_peer_saw_event (peer, "reconnecting"));
@@ -197,9 +197,9 @@ static void
 assert_video_kept_coming (NtPeer *peer,
                           guint   from)
 {
-  g_assert_cmpuint (peer->stats->len, >, from + 2);
+  g_assert_cmpuint (peer->run->stats->len, >, from + 2);
 
-  for (guint i = from + 2; i < peer->stats->len; i++)
+  for (guint i = from + 2; i < peer->run->stats->len; i++)
     {
       gint64 before = json_object_get_int_member (nt_peer_stats_at (peer, i - 2), "video_frames_received");
       gint64 now = json_object_get_int_member (nt_peer_stats_at (peer, i), "video_frames_received");
@@ -226,7 +226,7 @@ test_loss_and_delay (Fixture       *f,
 
   wait_connected (f);
   for (guint i = 0; i < 2; i++)
-    connected_at[i] = peers[i]->stats->len;
+    connected_at[i] = peers[i]->run->stats->len;
   /* The round trip the reports measure is the hop's. */
   spin (5000);
   for (guint i = 0; i < 2; i++)
@@ -245,7 +245,7 @@ test_loss_and_delay (Fixture       *f,
                  link_int (last_link (f->learner), "video_target_kbps") == START_KBPS,
                  ADAPT_WAIT);
   for (guint i = 0; i < 2; i++)
-    loss_from[i] = peers[i]->stats->len;
+    loss_from[i] = peers[i]->run->stats->len;
   nt_net_set_loss (f->net, LOSS_PERCENT);
   spin (LOSS_MS);
   g_assert_cmpuint (nt_net_count_dropped (f->net, f->net->ns_a), >, 0);
@@ -325,7 +325,7 @@ test_severe_loss (Fixture       *f,
 
   wait_connected (f);
   for (guint i = 0; i < 2; i++)
-    connected_at[i] = peers[i]->stats->len;
+    connected_at[i] = peers[i]->run->stats->len;
 
   nt_net_set_loss (f->net, SEVERE_PERCENT);
   PT_WAIT_UNTIL (both_suspended (f), ADAPT_WAIT);

@@ -98,7 +98,7 @@ wait_connected (Fixture *f)
 static void
 assert_never_ended (NtPeer *peer)
 {
-  for (guint i = 0; i < peer->stats->len; i++)
+  for (guint i = 0; i < peer->run->stats->len; i++)
     {
       const char *state = json_object_get_string_member (nt_peer_stats_at (peer, i), "state");
 
@@ -162,7 +162,7 @@ test_cut_and_restore (Fixture       *f,
 
   /* The teacher hangs up; the learner's call ends with the teacher gone.
    * Both say media flowed, and that they reconnected. */
-  g_subprocess_send_signal (f->teacher->process, SIGTERM);
+  g_subprocess_send_signal (f->teacher->run->process, SIGTERM);
   status = nt_peer_wait_exit (f->teacher, CONNECT_WAIT);
   g_assert_cmpint (status, ==, 0);
   status = nt_peer_wait_exit (f->learner, CONNECT_WAIT);
@@ -170,7 +170,7 @@ test_cut_and_restore (Fixture       *f,
 
   for (guint i = 0; i < 2; i++)
     {
-      JsonNode *summary = (i == 0 ? f->teacher : f->learner)->summary;
+      JsonNode *summary = (i == 0 ? f->teacher : f->learner)->run->summary;
       JsonObject *object = json_node_get_object (summary);
 
       g_assert_true (json_object_get_boolean_member (object, "connected"));
@@ -201,7 +201,7 @@ test_give_up (Fixture       *f,
       JsonObject *summary;
 
       nt_peer_wait_exit (peer, CONNECT_WAIT);
-      summary = json_node_get_object (peer->summary);
+      summary = json_node_get_object (peer->run->summary);
       /* It did connect before, and says why it ended. */
       g_assert_true (json_object_get_boolean_member (summary, "connected"));
       g_assert_false (json_object_get_null_member (summary, "error"));

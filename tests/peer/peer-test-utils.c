@@ -106,6 +106,7 @@ on_line_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autofree char *line = NULL;
+  const char *type;
   JsonNode *node;
 
   line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
@@ -117,8 +118,8 @@ on_line_cb (GObject      *source,
       return;
     }
 
-  if (g_test_verbose ())
-    g_printerr ("[%s] %s\n", run->name, line);
+  /* In the test log, for when something fails. */
+  g_test_message ("[%s] %s", run->name, line);
 
   /* Every line of stdout is JSON: anything else is a defect. */
   parser = json_parser_new ();
@@ -126,8 +127,15 @@ on_line_cb (GObject      *source,
     g_error ("%s printed a line that is not JSON: %s", run->name, line);
   node = json_node_copy (json_parser_get_root (parser));
   g_ptr_array_add (run->lines, node);
-  if (g_strcmp0 (pt_node_str (node, "type"), "summary") == 0)
+  type = pt_node_str (node, "type");
+  if (g_strcmp0 (type, "summary") == 0)
     run->summary = node;
+  else if (g_strcmp0 (type, "stats") == 0)
+    g_ptr_array_add (run->stats, json_node_ref (node));
+  else if (g_strcmp0 (type, "event") == 0)
+    g_ptr_array_add (run->events, json_node_ref (node));
+  else
+    g_error ("%s printed a line of an unknown type: %s", run->name, line);
 
   read_line (run);
 }
@@ -149,6 +157,8 @@ peer_run_start_argv (const char * const *argv)
 
   run->name = g_strdup (argv[0]);
   run->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  run->stats = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  run->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   run->cancellable = g_cancellable_new ();
 
   g_subprocess_launcher_set_child_setup (launcher, pt_child_setup, NULL, NULL);
@@ -331,6 +341,8 @@ peer_run_free (PeerRun *run)
   g_clear_object (&run->process);
   g_clear_object (&run->cancellable);
   g_ptr_array_unref (run->lines);
+  g_ptr_array_unref (run->stats);
+  g_ptr_array_unref (run->events);
   g_free (run->name);
   g_free (run);
 }

@@ -45,6 +45,8 @@ typedef struct
   GOutputStream    *in;
   GCancellable     *cancellable;
   GPtrArray        *lines;     /* JsonNode, every line printed, in order */
+  GPtrArray        *stats;     /* the same nodes: the `stats` lines only */
+  GPtrArray        *events;    /* the same nodes: the `event` lines only */
   JsonNode         *summary;
   gboolean          eof;
   gboolean          exited;
