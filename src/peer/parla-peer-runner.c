@@ -694,7 +694,8 @@ on_call_state_cb (ParlaCall       *call,
       break;
 
     case PARLA_CALL_STATE_ENDED:
-      finish (self, NULL);
+      /* The others hung up: a normal end, unless it came before media did. */
+      finish (self, self->both_ways ? NULL : "The others hung up before media flowed both ways");
       break;
 
     case PARLA_CALL_STATE_FAILED:
