@@ -13,6 +13,8 @@ BUILD_PACKAGES=(
   libsqlite3-dev libsodium-dev libsecret-1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   libportal-dev
+  libgtk-4-dev libadwaita-1-dev
+  desktop-file-utils appstream
   tzdata
 )
 
@@ -25,6 +27,7 @@ TEST_PACKAGES=(
   chromium
   iproute2 nftables
   gstreamer1.0-pipewire pipewire pipewire-bin
+  xvfb xauth at-spi2-core
 )
 
 say () { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -45,7 +45,9 @@ server_thread (gpointer data)
   if (instance != NULL)
     {
       parla_server_set_clock (instance, test_clock, server);
-      if (!parla_server_listen (instance, &error))
+      /* config->demo: the catalogue `parla-server --demo` seeds. */
+      if ((server->config->demo && !parla_server_seed_demo (instance, &error)) ||
+          !parla_server_listen (instance, &error))
         g_clear_object (&instance);
     }
 

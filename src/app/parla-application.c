@@ -1,0 +1,312 @@
+/* parla-application.c: the Parla desktop application
+ *
+ * Copyright 2026 The Parla developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "parla-application.h"
+#include "parla-preferences-window.h"
+#include "parla-window.h"
+
+#define DEFAULT_SERVER "http://127.0.0.1:8080"
+
+/**
+ * ParlaApplication:
+ *
+ * One per process (and one process per user session: a second `parla`
+ * hands its request to the first). It owns the #ParlaContext, installs the
+ * application actions and their accelerators, and opens the main window.
+ *
+ * The server is, first to last: `--server URL`, `$PARLA_SERVER`, the
+ * `server-url` setting, then the local server at port 8080.
+ */
+struct _ParlaApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  ParlaContext   *context;
+  char           *server_override;
+};
+
+G_DEFINE_FINAL_TYPE (ParlaApplication, parla_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "server", 's', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("The Parla server to use, e.g. https://parla.example.org"), N_("URL") },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+/**
+ * parla_application_dup_default_server:
+ * @settings: (nullable): the app's settings
+ *
+ * Returns: (transfer full): the server to use when the command line does
+ *   not name one
+ */
+char *
+parla_application_dup_default_server (GSettings *settings)
+{
+  const char *env = g_getenv ("PARLA_SERVER");
+  g_autofree char *saved = NULL;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  if (settings != NULL)
+    saved = g_settings_get_string (settings, "server-url");
+  if (saved != NULL && *saved != '\0')
+    return g_steal_pointer (&saved);
+
+  return g_strdup (DEFAULT_SERVER);
+}
+
+static int
+parla_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  ParlaApplication *self = PARLA_APPLICATION (app);
+  const char *server = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("parla %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "server", "&s", &server))
+    {
+      g_autoptr(GUri) uri = g_uri_parse (server, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+                          g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+        {
+          g_printerr (_("--server needs an http:// or https:// URL, not “%s”\n"), server);
+          return 2;
+        }
+      g_free (self->server_override);
+      self->server_override = g_strdup (server);
+    }
+
+  return G_APPLICATION_CLASS (parla_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+on_sign_out_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ParlaApplication) self = user_data;
+
+  parla_context_sign_out_finish (PARLA_CONTEXT (object), result, NULL);
+}
+
+static void
+sign_out_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  ParlaApplication *self = user_data;
+
+  if (parla_context_get_signed_in (self->context))
+    parla_context_sign_out_async (self->context, NULL, on_sign_out_cb, g_object_ref (self));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ParlaApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window;
+
+  window = parla_preferences_window_new (self->context);
+  gtk_window_set_transient_for (window, parent);
+  gtk_window_present (window);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  ParlaApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Parla developers", NULL };
+
+  adw_show_about_window (parent,
+                         "application-name", _("Parla"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Parla developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Live lessons and conversation classes with real teachers"),
+                         "website", "https://parla.app",
+                         "issue-url", "https://parla.app/issues",
+                         "developers", developers,
+                         "translator-credits", _("translator-credits"),
+                         "copyright", "© 2026 The Parla developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  ParlaApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Close the windows so each can save its state and ask about whatever
+   * it would lose; the application ends with the last one. */
+  for (GList *l = windows; l != NULL; )
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_close (window);
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "sign-out", sign_out_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+parla_application_startup (GApplication *app)
+{
+  ParlaApplication *self = PARLA_APPLICATION (app);
+  g_autofree char *server = NULL;
+  g_autoptr(GError) error = NULL;
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Primary>q", NULL } },
+    { "app.preferences", { "<Primary>comma", NULL } },
+    { "win.show-help-overlay", { "<Primary>question", NULL } },
+    { "win.reload", { "<Primary>r", "F5", NULL } },
+    { "win.search", { "<Primary>f", NULL } },
+    { "window.close", { "<Primary>w", NULL } },
+    { "win.show-page(uint32 1)", { "<Alt>1", NULL } },
+    { "win.show-page(uint32 2)", { "<Alt>2", NULL } },
+    { "win.show-page(uint32 3)", { "<Alt>3", NULL } },
+    { "win.show-page(uint32 4)", { "<Alt>4", NULL } },
+    { "win.show-page(uint32 5)", { "<Alt>5", NULL } },
+  };
+
+  G_APPLICATION_CLASS (parla_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
+                                           accels[i].accels);
+
+  self->settings = g_settings_new (APP_ID);
+  server = self->server_override != NULL ? g_strdup (self->server_override)
+                                         : parla_application_dup_default_server (self->settings);
+  self->context = parla_context_new (server, self->settings, &error);
+  if (self->context == NULL)
+    {
+      /* A bad saved or environment address: start on the default server
+       * and let the sign-in page show which one is used. */
+      g_warning ("Cannot use the server %s: %s", server, error->message);
+      self->context = parla_context_new (DEFAULT_SERVER, self->settings, NULL);
+    }
+
+  g_object_bind_property (self->context, "signed-in",
+                          g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out"), "enabled",
+                          G_BINDING_SYNC_CREATE);
+}
+
+static void
+parla_application_activate (GApplication *app)
+{
+  ParlaApplication *self = PARLA_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (parla_window_new (self, self->context));
+
+  gtk_window_present (window);
+}
+
+static void
+parla_application_shutdown (GApplication *app)
+{
+  ParlaApplication *self = PARLA_APPLICATION (app);
+
+  G_APPLICATION_CLASS (parla_application_parent_class)->shutdown (app);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+}
+
+static void
+parla_application_finalize (GObject *object)
+{
+  ParlaApplication *self = PARLA_APPLICATION (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->server_override, g_free);
+
+  G_OBJECT_CLASS (parla_application_parent_class)->finalize (object);
+}
+
+static void
+parla_application_class_init (ParlaApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = parla_application_finalize;
+
+  app_class->handle_local_options = parla_application_handle_local_options;
+  app_class->startup = parla_application_startup;
+  app_class->activate = parla_application_activate;
+  app_class->shutdown = parla_application_shutdown;
+}
+
+static void
+parla_application_init (ParlaApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Book and join live lessons with Parla."));
+}
+
+ParlaApplication *
+parla_application_new (void)
+{
+  return g_object_new (PARLA_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+/**
+ * parla_application_get_context:
+ * @self: a #ParlaApplication
+ *
+ * Returns: (transfer none) (nullable): the context, from startup on
+ */
+ParlaContext *
+parla_application_get_context (ParlaApplication *self)
+{
+  g_return_val_if_fail (PARLA_IS_APPLICATION (self), NULL);
+
+  return self->context;
+}
