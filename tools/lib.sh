@@ -13,7 +13,7 @@ BUILD_PACKAGES=(
   libsqlite3-dev libsodium-dev libsecret-1-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   libportal-dev
-  libgtk-4-dev libadwaita-1-dev
+  libgtk-4-dev libadwaita-1-dev libatspi2.0-dev
   desktop-file-utils appstream
   tzdata
 )

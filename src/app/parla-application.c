@@ -230,6 +230,39 @@ parla_application_startup (GApplication *app)
                           G_BINDING_SYNC_CREATE);
 }
 
+/* With PARLA_STARTUP_REPORT set (bench/bench-app-startup.c), the app
+ * prints when the main window first drew and when it showed the signed-in
+ * pages, as CLOCK_MONOTONIC microseconds, which other processes share. */
+static void
+on_first_paint_cb (GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  g_print ("{\"first_frame_us\":%" G_GINT64_FORMAT "}\n", g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint_cb, user_data);
+}
+
+static void
+on_window_mapped_cb (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (on_first_paint_cb), NULL);
+}
+
+static void
+on_signed_in_cb (ParlaContext *context)
+{
+  if (parla_context_get_signed_in (context))
+    g_print ("{\"signed_in_us\":%" G_GINT64_FORMAT "}\n", g_get_monotonic_time ());
+}
+
+static void
+report_startup (ParlaApplication *self,
+                GtkWindow        *window)
+{
+  g_signal_connect (window, "map", G_CALLBACK (on_window_mapped_cb), NULL);
+  g_signal_connect (self->context, "notify::signed-in", G_CALLBACK (on_signed_in_cb), NULL);
+}
+
 static void
 parla_application_activate (GApplication *app)
 {
@@ -237,7 +270,11 @@ parla_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (parla_window_new (self, self->context));
+    {
+      window = GTK_WINDOW (parla_window_new (self, self->context));
+      if (g_getenv ("PARLA_STARTUP_REPORT") != NULL)
+        report_startup (self, window);
+    }
 
   gtk_window_present (window);
 }

@@ -14,9 +14,9 @@
  * ParlaSignInPage:
  *
  * Email and password, or, in "create an account" mode, also a name and
- * whether to learn or teach. The server address sits in an expander below
- * (it rarely changes); a new address is used from the next attempt and
- * remembered once signing in with it worked.
+ * whether to learn or teach. The server address sits in its own group
+ * below (it rarely changes); a new address is used from the next attempt
+ * and remembered once signing in with it worked.
  */
 struct _ParlaSignInPage
 {
@@ -31,7 +31,6 @@ struct _ParlaSignInPage
   AdwEntryRow    *email_row;
   AdwEntryRow    *password_row;
   AdwComboRow    *role_row;
-  AdwExpanderRow *server_expander;
   AdwEntryRow    *server_row;
   GtkStack       *button_stack;
   GtkButton      *submit_button;
@@ -73,7 +72,7 @@ set_busy (ParlaSignInPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->role_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->server_expander), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), !busy);
   update_actions (self);
 }
 
@@ -145,7 +144,6 @@ submit_action (GtkWidget  *widget,
   if (!parla_context_set_server_url (self->context, server, &error))
     {
       parla_sign_in_page_set_message (self, error->message);
-      adw_expander_row_set_expanded (self->server_expander, TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
       return;
     }
@@ -192,8 +190,23 @@ on_server_url_cb (ParlaSignInPage *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->server_row),
                          parla_context_get_server_url (self->context));
-  adw_expander_row_set_subtitle (self->server_expander,
-                                 parla_context_get_server_url (self->context));
+}
+
+/* libadwaita 1.2's password row has a show/hide button whose only content
+ * is an icon, so screen readers hear nothing useful: give it a name. */
+static void
+name_reveal_toggle (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_widget_get_visible (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show Password"),
+                                        -1);
+      name_reveal_toggle (child);
+    }
 }
 
 static void
@@ -235,7 +248,6 @@ parla_sign_in_page_class_init (ParlaSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParlaSignInPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, ParlaSignInPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, ParlaSignInPage, role_row);
-  gtk_widget_class_bind_template_child (widget_class, ParlaSignInPage, server_expander);
   gtk_widget_class_bind_template_child (widget_class, ParlaSignInPage, server_row);
   gtk_widget_class_bind_template_child (widget_class, ParlaSignInPage, button_stack);
   gtk_widget_class_bind_template_child (widget_class, ParlaSignInPage, submit_button);
@@ -252,6 +264,7 @@ parla_sign_in_page_init (ParlaSignInPage *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_reveal_toggle (GTK_WIDGET (self->password_row));
 
   g_signal_connect_object (self->email_row, "changed", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);

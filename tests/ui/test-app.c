@@ -122,6 +122,42 @@ test_bad_server (void)
   pt_server_stop (server);
 }
 
+static void
+test_offline (void)
+{
+  PtServer *server = ui_server_start_demo ();
+  UiApp *app = ui_app_new (server);
+  GtkWidget *banner;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(JsonNode) body = json_from_string ("{\"reason\":\"test\"}", NULL);
+
+  ui_app_sign_in (app, UI_LEARNER_EMAIL, UI_DEMO_PASSWORD);
+  UI_WAIT_UNTIL (parla_realtime_get_state (parla_context_get_realtime (app->context)) ==
+                 PARLA_REALTIME_CONNECTED, 20000);
+  banner = ui_get (GTK_WIDGET (app->window), GTK_TYPE_REVEALER, NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+
+  /* The server goes away: the banner says so, the pages stay. */
+  pt_server_stop (server);
+  UI_WAIT_UNTIL (!parla_context_get_online (app->context), 30000);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  g_assert_true (parla_context_get_signed_in (app->context));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (ui_get (banner, GTK_TYPE_LABEL, NULL))), ==,
+                   "Offline: showing what was loaded last");
+
+  /* An intent made meanwhile waits in the outbox, and the banner counts it. */
+  key = parla_outbox_enqueue_request (parla_context_get_outbox (app->context), "POST",
+                                      "/api/v1/bookings/b-offline/cancel", body,
+                                      "Cancel a lesson", &error);
+  g_assert_no_error (error);
+  UI_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (ui_get (banner, GTK_TYPE_LABEL, NULL))),
+                                   "Offline: 1 change will be sent"), 20000);
+  ui_screenshot (GTK_WINDOW (app->window), "offline");
+
+  ui_app_free (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,6 +167,7 @@ main (int   argc,
   g_test_add_func ("/ui/app/sign-in", test_sign_in);
   g_test_add_func ("/ui/app/sign-up", test_sign_up);
   g_test_add_func ("/ui/app/bad-server", test_bad_server);
+  g_test_add_func ("/ui/app/offline", test_offline);
 
   return g_test_run ();
 }

@@ -23,8 +23,16 @@ ui_test_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 
-  /* ParlaApplication adds its resources' icons to the theme; the tests
-   * make windows without one. */
+  /* ParlaApplication (an AdwApplication) loads its style sheet and adds
+   * its resources' icons to the theme; the tests make windows without
+   * one. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/app/parla/Parla/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/app/parla/Parla/icons");
 
