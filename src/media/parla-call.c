@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
 #include <gst/gst.h>
 
 #include "parla-call-stats-private.h"
@@ -27,6 +28,8 @@ GST_DEBUG_CATEGORY_STATIC (parla_call_debug);
 #define MAX_FAILURES 3
 /* Reconnections in a row without getting connected. */
 #define MAX_RECONNECTIONS 3
+/* A network change is checked once no other came for this long. */
+#define NETWORK_SETTLE_MS 1000
 
 /**
  * ParlaCall:
@@ -50,6 +53,10 @@ GST_DEBUG_CATEGORY_STATIC (parla_call_debug);
  * hung up here, or when the last other participant hangs up; it fails when
  * the pipeline fails, or when every participant was lost without hanging
  * up and nobody came back within the alone timeout.
+ *
+ * When the network changes (#GNetworkMonitor::network-changed: an
+ * interface or a route came or went), the participants whose media stopped
+ * are reconnected at once, without waiting for the silence to last.
  */
 struct _ParlaCall
 {
@@ -69,10 +76,14 @@ struct _ParlaCall
   GHashTable       *reconnections;/* user id -> reconnections since last connected */
   GHashTable       *byes;         /* user ids whose connection ends with their bye */
   GError           *error;
+  GNetworkMonitor  *network_monitor;
 
   ParlaCallState    state;
+  gint64            network_changed_time;
+  gulong            network_changed_id;
   guint             bus_watch_id;
   guint             alone_timeout_id;
+  guint             network_check_id;
   guint             audio_muted : 1;
   guint             video_enabled : 1;
   guint             ever_connected : 1;
@@ -159,6 +170,12 @@ teardown (ParlaCall *self)
    * change any more (nor to arm the alone timeout). */
   self->tearing_down = TRUE;
   g_clear_handle_id (&self->alone_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->network_check_id, g_source_remove);
+  if (self->network_monitor != NULL)
+    {
+      g_clear_signal_handler (&self->network_changed_id, self->network_monitor);
+      g_clear_object (&self->network_monitor);
+    }
 
   if (self->signaling != NULL)
     g_signal_handlers_disconnect_by_data (self->signaling, self);
@@ -477,6 +494,63 @@ on_peer_restart_cb (ParlaPeer *peer,
 
   GST_INFO ("call %s: reconnecting to %s", self->local_user_id, user_id);
   add_peer_full (self, user_id, TRUE, _parla_peer_get_ever_connected (peer));
+}
+
+/* Network changes
+ *
+ * A change (Wi-Fi to cable, a VPN coming up, a resume) may take away the
+ * path a connection uses, and libnice does not notice: without consent
+ * freshness only the watchdog's silence (a third of the peer timeout)
+ * would. Changes come in bursts (the netlink monitor reports each route
+ * and address that comes or goes): each one re-arms a single check, which
+ * runs once they settle. It asks each participant's connection
+ * whether media came since the last change; one that is up and got none
+ * reconnects. Connections not up (connecting, reconnecting, or a
+ * reconnection under way) are left alone, so a change never starts a
+ * second reconnection over one in flight. */
+
+static gboolean
+on_network_check_cb (gpointer user_data)
+{
+  ParlaCall *self = user_data;
+  g_autoptr(GList) peers = NULL;
+
+  self->network_check_id = 0;
+
+  /* A reconnection replaces its peer in the table: go through a copy. */
+  peers = g_hash_table_get_values (self->peers);
+  for (GList *l = peers; l != NULL; l = l->next)
+    g_object_ref (l->data);
+  for (GList *l = peers; l != NULL; l = l->next)
+    {
+      if (!is_over (self) && !self->tearing_down)
+        _parla_peer_check_media (l->data, self->network_changed_time);
+      g_object_unref (l->data);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_network_changed_cb (GNetworkMonitor *monitor,
+                       gboolean         network_available,
+                       ParlaCall       *self)
+{
+  if (is_over (self) || self->tearing_down)
+    return;
+
+  GST_INFO ("call %s: the network changed (%s)", self->local_user_id,
+            network_available ? "available" : "unavailable");
+
+  /* Without a network there is nothing to reconnect over (and a wasted
+   * attempt counts against MAX_RECONNECTIONS): the change that brings it
+   * back is checked. */
+  g_clear_handle_id (&self->network_check_id, g_source_remove);
+  if (!network_available)
+    return;
+
+  self->network_changed_time = g_get_monotonic_time ();
+  self->network_check_id = g_timeout_add (NETWORK_SETTLE_MS, on_network_check_cb, self);
 }
 
 /* Signalling in */
@@ -1030,6 +1104,11 @@ parla_call_start (ParlaCall  *self,
                     G_CALLBACK (on_signaling_member_joined_cb), self);
   g_signal_connect (self->signaling, "member-left",
                     G_CALLBACK (on_signaling_member_left_cb), self);
+
+  /* teardown() disconnects it: the monitor outlives the call. */
+  self->network_monitor = g_object_ref (g_network_monitor_get_default ());
+  self->network_changed_id = g_signal_connect (self->network_monitor, "network-changed",
+                                               G_CALLBACK (on_network_changed_cb), self);
 
   set_state (self, PARLA_CALL_STATE_CONNECTING);
 

@@ -50,5 +50,7 @@ GstElement     *_parla_peer_get_webrtcbin    (ParlaPeer           *self);
 void            _parla_peer_set_reconnection (ParlaPeer           *self);
 gboolean        _parla_peer_is_new_session   (ParlaPeer           *self,
                                               JsonObject          *message);
+gboolean        _parla_peer_check_media      (ParlaPeer           *self,
+                                              gint64               since);
 
 G_END_DECLS

@@ -69,7 +69,10 @@ GST_DEBUG_CATEGORY_STATIC (parla_peer_debug);
  * call for a new connection (a new webrtcbin, as 1.22 cannot restart ICE;
  * the other side sees new ICE credentials in the offer and follows); after
  * the whole timeout, it is given up. A first connection that does not come
- * up half-way to the timeout is retried the same way.
+ * up half-way to the timeout is retried the same way. When the network
+ * changes, the call asks each connection (_parla_peer_check_media())
+ * whether media still came after the change, and one that got none
+ * reconnects at once.
  *
  * Threads. webrtcbin calls back on its own threads; every callback posts an
  * idle to the call's main context holding a reference, and the state of
@@ -114,6 +117,7 @@ typedef struct
 typedef struct
 {
   int               mline;      /* of the remote description, or -1 */
+  guint             ssrc;       /* of the stream, or 0 */
   GstPad           *pad;        /* webrtcbin's source pad */
   GPtrArray        *elements;
   GstPad           *output_pad; /* mixer input, for played audio */
@@ -181,6 +185,7 @@ struct _ParlaPeer
   int                      first_video_mline; /* under lock; -1 unknown */
   gint64                   created_time;
   gint64                   offer_time;
+  gint64                   lost_time;         /* media last found lost */
   int                      last_rx_ms;        /* atomic; since created_time */
   guint64                  last_video_frames;
   guint                    connect_timeout_id;
@@ -1374,6 +1379,8 @@ build_receive_branch (ParlaPeer     *self,
   GstElement *appsink = NULL;
   GstElement *last;
 
+  if (!gst_structure_get_uint (s, "ssrc", &branch->ssrc))
+    branch->ssrc = 0;
   branch->mline = mline_for_pad (self, branch->pad, caps);
   kind = kind_for_mline (self, branch->mline, media);
 
@@ -2237,6 +2244,21 @@ remember_remote_description (ParlaPeer                   *self,
                                  GINT_TO_POINTER (i));
         }
     }
+
+  /* A stream that started before its SSRC was described (an answer made
+   * before the encoder had caps says "FID 0") went to an m-line by guess:
+   * now that the description names it, its m-line is known, and whether
+   * it stopped can be told. */
+  for (guint i = 0; i < self->receive_branches->len; i++)
+    {
+      ReceiveBranch *branch = g_ptr_array_index (self->receive_branches, i);
+      gpointer found;
+
+      if (branch->ssrc != 0 &&
+          g_hash_table_lookup_extended (self->remote_ssrcs, GUINT_TO_POINTER (branch->ssrc),
+                                        NULL, &found))
+        branch->mline = GPOINTER_TO_INT (found);
+    }
   g_mutex_unlock (&self->lock);
 }
 
@@ -2714,6 +2736,8 @@ on_reconnect_timeout_cb (gpointer user_data)
 static void
 lost_media (ParlaPeer *self)
 {
+  self->lost_time = g_get_monotonic_time ();
+
   /* The offerer reconnects; the other side waits for its new offer (both
    * sides see the silence at about the same time). */
   if (self->ever_connected)
@@ -2748,10 +2772,12 @@ on_watchdog_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  /* Back to connected only on media that came after it was found lost
+   * (a network change finds it lost early, before the silence is long). */
   if (silence > timeout / 3)
     lost_media (self);
   else if (self->state == PARLA_CALL_STATE_RECONNECTING && !self->restart_requested &&
-           self->reconnect_timeout_id == 0)
+           self->reconnect_timeout_id == 0 && last_rx > self->lost_time)
     set_state (self, PARLA_CALL_STATE_CONNECTED);
 
   return G_SOURCE_CONTINUE;
@@ -3511,6 +3537,37 @@ void
 _parla_peer_set_reconnection (ParlaPeer *self)
 {
   self->reconnection = TRUE;
+}
+
+/*
+ * _parla_peer_check_media:
+ * @since: a monotonic time: when the network changed
+ *
+ * After a network change: a connection that is up but got no RTP since
+ * @since lost its path, and reconnects as when the watchdog finds its
+ * media stopped, without waiting for a third of the peer timeout. A
+ * connection that is not up (connecting, already reconnecting, or
+ * replaced by a reconnection under way) is left to what it is doing.
+ *
+ * Returns: whether the media was found lost
+ */
+gboolean
+_parla_peer_check_media (ParlaPeer *self,
+                         gint64     since)
+{
+  gint64 last_rx;
+
+  if (self->closed || self->state != PARLA_CALL_STATE_CONNECTED || self->restart_requested)
+    return FALSE;
+
+  last_rx = self->created_time + (gint64) g_atomic_int_get (&self->last_rx_ms) * 1000;
+  if (last_rx >= since)
+    return FALSE;
+
+  GST_INFO ("peer %s: no media since the network changed", self->user_id);
+  lost_media (self);
+
+  return TRUE;
 }
 
 static const char *

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "media-test-utils.h"
+#include "parla-call-private.h"
 
 typedef struct
 {
@@ -18,6 +19,22 @@ typedef struct
   gint64             offer_time;
 } Fixture;
 
+/* "offer" or "answer" for a relayed description, NULL for anything else */
+static const char *
+sdp_type (JsonNode *payload)
+{
+  JsonNode *sdp;
+
+  if (!JSON_NODE_HOLDS_OBJECT (payload))
+    return NULL;
+
+  sdp = json_object_get_member (json_node_get_object (payload), "sdp");
+  if (sdp == NULL || !JSON_NODE_HOLDS_OBJECT (sdp))
+    return NULL;
+
+  return json_object_get_string_member_with_default (json_node_get_object (sdp), "type", NULL);
+}
+
 static gboolean
 on_relay_cb (ParlaLoopbackRoom *room,
              const char        *from,
@@ -25,15 +42,7 @@ on_relay_cb (ParlaLoopbackRoom *room,
              JsonNode          *payload,
              Fixture           *fixture)
 {
-  JsonObject *sdp;
-
-  if (fixture->offer_time != 0 || !JSON_NODE_HOLDS_OBJECT (payload))
-    return FALSE;
-
-  sdp = json_object_has_member (json_node_get_object (payload), "sdp")
-        ? json_object_get_object_member (json_node_get_object (payload), "sdp") : NULL;
-  if (sdp != NULL &&
-      g_strcmp0 (json_object_get_string_member_with_default (sdp, "type", NULL), "offer") == 0)
+  if (fixture->offer_time == 0 && g_strcmp0 (sdp_type (payload), "offer") == 0)
     fixture->offer_time = g_get_monotonic_time ();
 
   return FALSE;
@@ -268,6 +277,99 @@ test_screen_share (Fixture       *fixture,
   g_assert_cmpint (parla_call_get_state (fixture->alice->call), ==, PARLA_CALL_STATE_CONNECTED);
 }
 
+typedef struct
+{
+  GstPad *pad;
+  gulong  probe;
+  guint   answers;  /* from Alice, since the share started */
+} HeldScreen;
+
+static GstPadProbeReturn
+on_hold_probe_cb (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  return GST_PAD_PROBE_OK;  /* blocked while the probe is there */
+}
+
+/* The test screen source (videotestsrc in solid 0xff20c020, the green of
+ * mt_remote_sees_green_screen()) is held before it plays: the encoder
+ * gets no caps (and no frame) until released. */
+static void
+on_deep_element_added_cb (GstBin     *bin,
+                          GstBin     *sub_bin,
+                          GstElement *element,
+                          HeldScreen *held)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  guint color = 0;
+
+  if (held->pad != NULL || factory == NULL ||
+      !g_str_equal (gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory)), "videotestsrc"))
+    return;
+
+  g_object_get (element, "foreground-color", &color, NULL);
+  if (color != 0xff20c020)
+    return;
+
+  held->pad = gst_element_get_static_pad (element, "src");
+  held->probe = gst_pad_add_probe (held->pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+                                   on_hold_probe_cb, NULL, NULL);
+}
+
+static gboolean
+on_answer_relay_cb (ParlaLoopbackRoom *room,
+                    const char        *from,
+                    const char        *to,
+                    JsonNode          *payload,
+                    HeldScreen        *held)
+{
+  if (g_strcmp0 (from, "alice") == 0 && g_strcmp0 (sdp_type (payload), "answer") == 0)
+    held->answers++;
+
+  return FALSE;
+}
+
+/* Alice's screen encoder has no caps yet when she answers for her share
+ * (a loaded machine): her answer cannot name the stream's SSRC, and Bob
+ * places the stream by guess. When she stops, Bob must still find the
+ * track to remove, from the SSRC the next answer names. */
+static void
+test_screen_share_late_caps (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GstElement *pipeline;
+  HeldScreen held = { 0 };
+  MtRemote *at_bob;
+  gulong added_id, relay_id;
+
+  wait_connected (fixture);
+  at_bob = mt_party_get_remote (fixture->bob, "alice");
+  pipeline = _parla_call_get_pipeline (fixture->alice->call);
+  added_id = g_signal_connect (pipeline, "deep-element-added",
+                               G_CALLBACK (on_deep_element_added_cb), &held);
+  relay_id = g_signal_connect (fixture->room, "relay", G_CALLBACK (on_answer_relay_cb), &held);
+
+  g_assert_true (parla_call_start_screen_share (fixture->alice->call, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (held.pad);
+
+  /* She answers without the frames' caps, then they flow. */
+  MT_WAIT_UNTIL (held.answers == 1, MT_WAIT);
+  gst_pad_remove_probe (held.pad, held.probe);
+  MT_WAIT_UNTIL (mt_remote_sees_green_screen (at_bob), MT_WAIT);
+
+  parla_call_stop_screen_share (fixture->alice->call);
+  MT_WAIT_UNTIL (at_bob->screen == NULL, MT_WAIT);
+  g_assert_cmpuint (at_bob->n_removed, ==, 1);
+  MT_WAIT_UNTIL (mt_remote_sees_smpte (at_bob), MT_WAIT);
+
+  g_signal_handler_disconnect (fixture->room, relay_id);
+  g_signal_handler_disconnect (pipeline, added_id);
+  gst_object_unref (held.pad);
+}
+
 static void
 test_stats (Fixture       *fixture,
             gconstpointer  data)
@@ -414,6 +516,7 @@ main (int   argc,
   ADD ("/media/call/camera", test_camera, NULL);
   ADD ("/media/call/stats", test_stats, NULL);
   ADD ("/media/call/screen-share", test_screen_share, NULL);
+  ADD ("/media/call/screen-share/late-caps", test_screen_share_late_caps, NULL);
   ADD ("/media/call/hang-up/offerer", test_hang_up, GINT_TO_POINTER (TRUE));
   ADD ("/media/call/hang-up/answerer", test_hang_up, GINT_TO_POINTER (FALSE));
   g_test_add_func ("/media/call/h264", test_h264);

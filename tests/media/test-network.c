@@ -70,6 +70,15 @@ loss_stop (Loss *loss)
   g_clear_pointer (&loss->probes, g_array_unref);
 }
 
+/* For probes already gone with their connection (a reconnection replaced
+ * it): nothing to remove. */
+static void
+loss_forget (Loss *loss)
+{
+  g_clear_pointer (&loss->pads, g_ptr_array_unref);
+  g_clear_pointer (&loss->probes, g_array_unref);
+}
+
 static ParlaCallStats *
 last_stats (MtParty *party)
 {
@@ -202,10 +211,75 @@ test_reconnect (void)
   g_assert_true (parla_call_send_text (alice->call, "bob", "still there?", NULL));
   MT_WAIT_UNTIL (mt_party_get_remote (bob, "alice")->messages->len == 1, MT_WAIT);
 
-  g_clear_pointer (&alice_loss.pads, g_ptr_array_unref);
-  g_clear_pointer (&alice_loss.probes, g_array_unref);
-  g_clear_pointer (&bob_loss.pads, g_ptr_array_unref);
-  g_clear_pointer (&bob_loss.probes, g_array_unref);
+  loss_forget (&alice_loss);
+  loss_forget (&bob_loss);
+}
+
+static void
+emit_network_changed (void)
+{
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+}
+
+static void
+test_network_changed (void)
+{
+  g_autoptr(ParlaLoopbackRoom) room = parla_loopback_room_new ();
+  g_autoptr(ParlaCallOptions) alice_options = mt_options_new (440);
+  g_autoptr(ParlaCallOptions) bob_options = mt_options_new (660);
+  g_autoptr(MtParty) alice = NULL;
+  g_autoptr(MtParty) bob = NULL;
+  Loss alice_loss = { 0 }, bob_loss = { 0 };
+  guint *sdp;
+
+  /* The watchdog would notice lost media only after a third of this, past
+   * every wait below: only the network change can reconnect in time. */
+  parla_call_options_set_peer_timeout (alice_options, mt_scale (120000));
+  parla_call_options_set_peer_timeout (bob_options, mt_scale (120000));
+  alice = mt_party_new (room, "alice", alice_options);
+  mt_party_start (alice);
+  bob = mt_party_new (room, "bob", bob_options);
+  mt_party_start (bob);
+  MT_WAIT_UNTIL (mt_party_has_media (alice, "bob") && mt_party_has_media (bob, "alice"), MT_WAIT);
+  sdp = mt_room_count_sdp (room);
+
+  /* A change that leaves the path alone (media goes on): nothing happens,
+   * once the check has run (a second after the change). */
+  emit_network_changed ();
+  mt_spin (mt_scale (3000));
+  g_assert_cmpuint (*sdp, ==, 0);
+  g_assert_false (mt_party_saw_state (alice, PARLA_CALL_STATE_RECONNECTING));
+  g_assert_false (mt_party_saw_state (bob, PARLA_CALL_STATE_RECONNECTING));
+  g_assert_cmpint (parla_call_get_state (alice->call), ==, PARLA_CALL_STATE_CONNECTED);
+
+  /* The path goes away (the signalling relay stays) in a burst of
+   * changes: one reconnection, by Bob, who offered. */
+  loss_start (&alice_loss, alice->call, 1);
+  loss_start (&bob_loss, bob->call, 1);
+  emit_network_changed ();
+  emit_network_changed ();
+  emit_network_changed ();
+  MT_WAIT_UNTIL (mt_party_saw_state (alice, PARLA_CALL_STATE_RECONNECTING) &&
+                 mt_party_saw_state (bob, PARLA_CALL_STATE_RECONNECTING), MT_WAIT);
+
+  /* More changes while it reconnects start nothing more. */
+  emit_network_changed ();
+  MT_WAIT_UNTIL (parla_call_get_state (alice->call) == PARLA_CALL_STATE_CONNECTED &&
+                 parla_call_get_state (bob->call) == PARLA_CALL_STATE_CONNECTED, MT_WAIT);
+  emit_network_changed ();
+  MT_WAIT_UNTIL (mt_party_has_media (alice, "bob") && mt_party_has_media (bob, "alice"), MT_WAIT);
+  MT_WAIT_UNTIL (mt_remote_hears_tone (mt_party_get_remote (alice, "bob"), 660) &&
+                 mt_remote_sees_smpte (mt_party_get_remote (bob, "alice")), MT_WAIT);
+  mt_spin (mt_scale (3000));
+  g_assert_cmpuint (*sdp, ==, 2);  /* one offer, one answer */
+  g_assert_cmpint (parla_call_get_state (alice->call), ==, PARLA_CALL_STATE_CONNECTED);
+  g_assert_cmpint (parla_call_get_state (bob->call), ==, PARLA_CALL_STATE_CONNECTED);
+  g_assert_false (mt_party_saw_state (alice, PARLA_CALL_STATE_ENDED));
+  g_assert_null (alice->error);
+  g_assert_null (bob->error);
+
+  loss_forget (&alice_loss);
+  loss_forget (&bob_loss);
 }
 
 int
@@ -217,6 +291,7 @@ main (int   argc,
 
   g_test_add_func ("/media/network/adaptation", test_adaptation_under_loss);
   g_test_add_func ("/media/network/reconnect", test_reconnect);
+  g_test_add_func ("/media/network/network-changed", test_network_changed);
 
   return g_test_run ();
 }
