@@ -18,7 +18,8 @@
 #define ANY_INT G_MININT64, G_MININT64
 
 const char * const parla_booking_action_names[] = {
-  "created", "confirmed", "rescheduled", "cancelled", "rejected", "accepted", NULL
+  "created", "confirmed", "rescheduled", "cancelled", "rejected", "accepted", "paid", "expired",
+  "refunded", NULL
 };
 
 struct _ParlaBooking
@@ -37,6 +38,8 @@ struct _ParlaBooking
   char               *topic;
   char               *message;
   char               *currency;
+  char               *checkout_url;
+  char               *refund_status;
   ParlaPolicy        *policy;
   GPtrArray          *history;  /* ParlaBookingChange */
 
@@ -47,6 +50,7 @@ struct _ParlaBooking
   gint64              refund_minor;
   gint64              cancelled_at;
   gint64              created_at;
+  gint64              hold_expires_at;
   int                 cancelled_by;
   ParlaBookingKind    kind;
   ParlaBookingStatus  status;
@@ -81,6 +85,9 @@ enum {
   PROP_CREATED_AT,
   PROP_POLICY,
   PROP_HISTORY,
+  PROP_HOLD_EXPIRES_AT,
+  PROP_CHECKOUT_URL,
+  PROP_REFUND_STATUS,
   N_PROPS
 };
 
@@ -88,6 +95,8 @@ static GParamSpec *properties[N_PROPS];
 
 #define SERVER_REQUIRED (PARLA_FIELD_SERVER | PARLA_FIELD_REQUIRED)
 #define SERVER_NULLABLE (PARLA_FIELD_SERVER | PARLA_FIELD_NULLABLE)
+
+static const char * const refund_status_names[] = { "pending", "succeeded", "failed", NULL };
 
 static const ParlaField booking_fields[] = {
   { "id", PARLA_FIELD_ID, SERVER_REQUIRED },
@@ -113,6 +122,9 @@ static const ParlaField booking_fields[] = {
   { "created_at", PARLA_FIELD_INSTANT, SERVER_REQUIRED },
   { "policy", PARLA_FIELD_OBJECT, SERVER_REQUIRED },
   { "history", PARLA_FIELD_ARRAY, PARLA_FIELD_SERVER, 0, 0 },
+  { "hold_expires_at", PARLA_FIELD_INSTANT, SERVER_NULLABLE },
+  { "checkout_url", PARLA_FIELD_STRING, SERVER_NULLABLE, 0, 0 },
+  { "refund_status", PARLA_FIELD_ENUM, SERVER_NULLABLE, 0, 0, refund_status_names },
 };
 
 static const ParlaField change_fields[] = {
@@ -204,6 +216,8 @@ parla_booking_finalize (GObject *object)
   g_clear_pointer (&self->topic, g_free);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->currency, g_free);
+  g_clear_pointer (&self->checkout_url, g_free);
+  g_clear_pointer (&self->refund_status, g_free);
   g_clear_pointer (&self->policy, parla_policy_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
 
@@ -312,6 +326,18 @@ parla_booking_get_property (GObject    *object,
       g_value_set_boxed (value, self->history);
       break;
 
+    case PROP_HOLD_EXPIRES_AT:
+      g_value_set_int64 (value, self->hold_expires_at);
+      break;
+
+    case PROP_CHECKOUT_URL:
+      g_value_set_string (value, self->checkout_url);
+      break;
+
+    case PROP_REFUND_STATUS:
+      g_value_set_string (value, self->refund_status);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -413,6 +439,18 @@ parla_booking_set_property (GObject      *object,
 
     case PROP_POLICY:
       parla_booking_set_policy (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_HOLD_EXPIRES_AT:
+      parla_booking_set_hold_expires_at (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_CHECKOUT_URL:
+      parla_booking_set_checkout_url (self, g_value_get_string (value));
+      break;
+
+    case PROP_REFUND_STATUS:
+      parla_booking_set_refund_status (self, g_value_get_string (value));
       break;
 
     default:
@@ -549,6 +587,23 @@ parla_booking_class_init (ParlaBookingClass *klass)
     g_param_spec_boxed ("history", NULL, NULL,
                         G_TYPE_PTR_ARRAY,
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* While payment_pending: when the hold lapses (0: none). */
+  properties[PROP_HOLD_EXPIRES_AT] =
+    g_param_spec_int64 ("hold-expires-at", NULL, NULL,
+                        G_MININT64, G_MAXINT64, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CHECKOUT_URL] =
+    g_param_spec_string ("checkout-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* "pending", "succeeded", "failed" or NULL */
+  properties[PROP_REFUND_STATUS] =
+    g_param_spec_string ("refund-status", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -755,6 +810,9 @@ parla_booking_new_from_json (JsonNode       *node,
   self->cancelled_by = parla_json_get_enum (object, "cancelled_by", parla_party_names, -1);
   self->cancelled_at = parla_json_get_instant (object, "cancelled_at", 0);
   self->created_at = parla_json_get_instant (object, "created_at", 0);
+  self->hold_expires_at = parla_json_get_instant (object, "hold_expires_at", 0);
+  self->checkout_url = g_strdup (parla_json_get_string (object, "checkout_url", NULL));
+  self->refund_status = g_strdup (parla_json_get_string (object, "refund_status", NULL));
   self->policy = g_steal_pointer (&policy);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   self->history = g_steal_pointer (&history);
@@ -810,6 +868,9 @@ parla_booking_to_json (ParlaBooking *self)
   add_nullable_instant (builder, "cancelled_at", self->cancelled_at);
   parla_json_add_instant (builder, "created_at", self->created_at);
   parla_json_add_node (builder, "policy", policy);
+  add_nullable_instant (builder, "hold_expires_at", self->hold_expires_at);
+  parla_json_add_string (builder, "checkout_url", self->checkout_url);
+  parla_json_add_string (builder, "refund_status", self->refund_status);
 
   if (self->history->len > 0)
     {
@@ -832,14 +893,16 @@ parla_booking_to_json (ParlaBooking *self)
 /**
  * parla_booking_is_active:
  *
- * Returns: whether the booking still holds its time (confirmed or pending)
+ * Returns: whether the booking still holds its time (confirmed, pending,
+ *   or held while payment_pending)
  */
 gboolean
 parla_booking_is_active (ParlaBooking *self)
 {
   g_return_val_if_fail (PARLA_IS_BOOKING (self), FALSE);
 
-  return self->status == PARLA_BOOKING_CONFIRMED || self->status == PARLA_BOOKING_PENDING;
+  return self->status == PARLA_BOOKING_CONFIRMED || self->status == PARLA_BOOKING_PENDING ||
+         self->status == PARLA_BOOKING_PAYMENT_PENDING;
 }
 
 /**
@@ -1107,7 +1170,7 @@ parla_booking_set_status (ParlaBooking       *self,
                           ParlaBookingStatus  status)
 {
   g_return_if_fail (PARLA_IS_BOOKING (self));
-  g_return_if_fail (status <= PARLA_BOOKING_REJECTED);
+  g_return_if_fail (status <= PARLA_BOOKING_EXPIRED);
 
   if (self->status == status)
     return;
@@ -1356,4 +1419,86 @@ parla_booking_set_policy (ParlaBooking *self,
   g_clear_pointer (&self->policy, parla_policy_unref);
   self->policy = policy;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLICY]);
+}
+
+/**
+ * parla_booking_get_hold_expires_at:
+ *
+ * Returns: when an unpaid hold lapses, 0 when there is none
+ */
+gint64
+parla_booking_get_hold_expires_at (ParlaBooking *self)
+{
+  g_return_val_if_fail (PARLA_IS_BOOKING (self), 0);
+
+  return self->hold_expires_at;
+}
+
+void
+parla_booking_set_hold_expires_at (ParlaBooking *self,
+                                   gint64        hold_expires_at)
+{
+  g_return_if_fail (PARLA_IS_BOOKING (self));
+
+  if (self->hold_expires_at == hold_expires_at)
+    return;
+
+  self->hold_expires_at = hold_expires_at;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLD_EXPIRES_AT]);
+}
+
+/**
+ * parla_booking_get_checkout_url:
+ *
+ * Returns: (nullable): where the learner pays while payment_pending
+ */
+const char *
+parla_booking_get_checkout_url (ParlaBooking *self)
+{
+  g_return_val_if_fail (PARLA_IS_BOOKING (self), NULL);
+
+  return self->checkout_url;
+}
+
+void
+parla_booking_set_checkout_url (ParlaBooking *self,
+                                const char   *checkout_url)
+{
+  g_return_if_fail (PARLA_IS_BOOKING (self));
+
+  if (g_strcmp0 (self->checkout_url, checkout_url) == 0)
+    return;
+
+  g_free (self->checkout_url);
+  self->checkout_url = g_strdup (checkout_url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT_URL]);
+}
+
+/**
+ * parla_booking_get_refund_status:
+ *
+ * Returns: (nullable): "pending", "succeeded" or "failed" once a refund
+ *   was decided
+ */
+const char *
+parla_booking_get_refund_status (ParlaBooking *self)
+{
+  g_return_val_if_fail (PARLA_IS_BOOKING (self), NULL);
+
+  return self->refund_status;
+}
+
+void
+parla_booking_set_refund_status (ParlaBooking *self,
+                                 const char   *refund_status)
+{
+  g_return_if_fail (PARLA_IS_BOOKING (self));
+  g_return_if_fail (refund_status == NULL || g_strv_contains (refund_status_names, refund_status));
+
+  if (g_strcmp0 (self->refund_status, refund_status) == 0)
+    return;
+
+  g_free (self->refund_status);
+  self->refund_status = g_strdup (refund_status);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUND_STATUS]);
 }

@@ -24,6 +24,9 @@ typedef enum
   PARLA_BOOKING_ACTION_CANCELLED,
   PARLA_BOOKING_ACTION_REJECTED,
   PARLA_BOOKING_ACTION_ACCEPTED,
+  PARLA_BOOKING_ACTION_PAID,
+  PARLA_BOOKING_ACTION_EXPIRED,
+  PARLA_BOOKING_ACTION_REFUNDED,
 } ParlaBookingAction;
 extern const char * const parla_booking_action_names[];
 
@@ -68,11 +71,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaBookingChange, parla_booking_change_unref)
  * {id, kind, session_id, offering_id, learner_id, learner_name, teacher_id,
  *  teacher_name, title, start, end, status, topic, message, price_minor,
  *  currency, fee_minor, refund_minor, cancelled_by, cancelled_at, created_at,
- *  policy, history}
+ *  policy, history, hold_expires_at, checkout_url, refund_status}
  *
  * Every member belongs to the server. Null on the wire is, on the C side:
  * %NULL for session_id and offering_id, -1 for refund_minor and
- * cancelled_by (otherwise a #ParlaParty), 0 for cancelled_at. */
+ * cancelled_by (otherwise a #ParlaParty), 0 for cancelled_at and
+ * hold_expires_at, %NULL for checkout_url and refund_status. */
 #define PARLA_TYPE_BOOKING (parla_booking_get_type ())
 
 G_DECLARE_FINAL_TYPE (ParlaBooking, parla_booking, PARLA, BOOKING, GObject)
@@ -158,5 +162,17 @@ void                parla_booking_set_created_at     (ParlaBooking        *self,
 ParlaPolicy        *parla_booking_get_policy         (ParlaBooking        *self);
 void                parla_booking_set_policy         (ParlaBooking        *self,
                                                       ParlaPolicy         *policy);
+/* Payment: while payment_pending, when the hold lapses (0: no hold) and
+ * where the learner pays (%NULL: nowhere); once a refund was decided, its
+ * state at the payment provider: "pending", "succeeded" or "failed". */
+gint64              parla_booking_get_hold_expires_at (ParlaBooking       *self);
+void                parla_booking_set_hold_expires_at (ParlaBooking       *self,
+                                                       gint64              hold_expires_at);
+const char         *parla_booking_get_checkout_url   (ParlaBooking        *self);
+void                parla_booking_set_checkout_url   (ParlaBooking        *self,
+                                                      const char          *checkout_url);
+const char         *parla_booking_get_refund_status  (ParlaBooking        *self);
+void                parla_booking_set_refund_status  (ParlaBooking        *self,
+                                                      const char          *refund_status);
 
 G_END_DECLS

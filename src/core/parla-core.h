@@ -18,3 +18,4 @@
 #include "parla-offering.h"
 #include "parla-session.h"
 #include "parla-booking.h"
+#include "parla-matcher.h"

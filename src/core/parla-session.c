@@ -447,7 +447,7 @@ parla_session_class_init (ParlaSessionClass *klass)
   /* A ParlaBookingStatus, or -1 for none. */
   properties[PROP_MY_BOOKING_STATUS] =
     g_param_spec_int ("my-booking-status", NULL, NULL,
-                      -1, PARLA_BOOKING_REJECTED, -1,
+                      -1, PARLA_BOOKING_EXPIRED, -1,
                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_MATERIALS] =
@@ -1143,7 +1143,7 @@ parla_session_set_my_booking_status (ParlaSession *self,
                                      int           my_booking_status)
 {
   g_return_if_fail (PARLA_IS_SESSION (self));
-  g_return_if_fail (my_booking_status >= -1 && my_booking_status <= PARLA_BOOKING_REJECTED);
+  g_return_if_fail (my_booking_status >= -1 && my_booking_status <= PARLA_BOOKING_EXPIRED);
 
   if (self->my_booking_status == my_booking_status)
     return;

@@ -13,7 +13,8 @@ const char * const parla_topic_type_names[] = { "fixed", "flexible", NULL };
 const char * const parla_offering_kind_names[] = { "individual", "group", NULL };
 const char * const parla_session_type_names[] = { "group", "private", "practice", "cultural", NULL };
 const char * const parla_session_status_names[] = { "scheduled", "cancelled", NULL };
-const char * const parla_booking_status_names[] = { "confirmed", "pending", "cancelled", "rejected", NULL };
+const char * const parla_booking_status_names[] = { "confirmed", "pending", "cancelled", "rejected",
+                                                    "payment_pending", "expired", NULL };
 const char * const parla_booking_kind_names[] = { "session", "lesson", NULL };
 const char * const parla_party_names[] = { "learner", "teacher", NULL };
 const char * const parla_specialization_names[] = { "business", "academic", "conversational", NULL };

@@ -68,6 +68,8 @@ typedef enum
   PARLA_BOOKING_PENDING,
   PARLA_BOOKING_CANCELLED,
   PARLA_BOOKING_REJECTED,
+  PARLA_BOOKING_PAYMENT_PENDING,  /* held until paid or the hold expires */
+  PARLA_BOOKING_EXPIRED,          /* the hold expired unpaid */
 } ParlaBookingStatus;
 extern const char * const parla_booking_status_names[];
 

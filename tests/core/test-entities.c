@@ -872,6 +872,74 @@ test_booking_cancelled (void)
   assert_booking_round_trip (booking);
 }
 
+/* A paid booking held for payment, then its refund. */
+static void
+test_booking_payment (void)
+{
+  g_autoptr(JsonNode) node = booking_node (FALSE);
+  JsonObject *object = json_node_get_object (node);
+  g_autoptr(ParlaBooking) booking = NULL;
+  g_autoptr(ParlaBooking) refunded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (object, "status", "payment_pending");
+  json_object_set_string_member (object, "hold_expires_at", "2026-03-01T09:15:00Z");
+  json_object_set_string_member (object, "checkout_url", "https://checkout.stripe.com/c/pay/cs_1");
+  json_object_set_null_member (object, "refund_status");
+
+  booking = booking_from_node (node);
+  g_assert_cmpint (parla_booking_get_status (booking), ==, PARLA_BOOKING_PAYMENT_PENDING);
+  g_assert_true (parla_booking_is_active (booking));
+  g_assert_cmpint (parla_booking_get_hold_expires_at (booking), ==, MARCH_1_10H - 45 * 60);
+  g_assert_cmpstr (parla_booking_get_checkout_url (booking), ==, "https://checkout.stripe.com/c/pay/cs_1");
+  g_assert_null (parla_booking_get_refund_status (booking));
+  assert_booking_round_trip (booking);
+
+  /* Released: expired, no longer holding the time, and the nulls written. */
+  parla_booking_set_status (booking, PARLA_BOOKING_EXPIRED);
+  parla_booking_set_hold_expires_at (booking, 0);
+  parla_booking_set_checkout_url (booking, NULL);
+  g_assert_false (parla_booking_is_active (booking));
+  text = booking_text (booking);
+  g_assert_nonnull (strstr (text, "\"hold_expires_at\":null"));
+  g_assert_nonnull (strstr (text, "\"checkout_url\":null"));
+  g_assert_nonnull (strstr (text, "\"status\":\"expired\""));
+
+  json_object_set_string_member (object, "status", "cancelled");
+  json_object_set_string_member (object, "refund_status", "succeeded");
+  refunded = booking_from_node (node);
+  g_assert_cmpstr (parla_booking_get_refund_status (refunded), ==, "succeeded");
+  assert_booking_round_trip (refunded);
+
+  /* Properties notify once per change. */
+  {
+    g_autoptr(GHashTable) counts = watch_notify (booking);
+    g_autofree char *url = NULL;
+
+    parla_booking_set_hold_expires_at (booking, 0);
+    parla_booking_set_checkout_url (booking, NULL);
+    parla_booking_set_refund_status (booking, NULL);
+    g_assert_cmpuint (g_hash_table_size (counts), ==, 0);
+
+    parla_booking_set_hold_expires_at (booking, 100);
+    g_object_set (booking, "hold-expires-at", (gint64) 100, "checkout-url", "https://x.test/c", NULL);
+    parla_booking_set_checkout_url (booking, "https://x.test/c");
+    parla_booking_set_refund_status (booking, "pending");
+    parla_booking_set_refund_status (booking, "pending");
+    g_assert_cmpuint (notify_count (counts, "hold-expires-at"), ==, 1);
+    g_assert_cmpuint (notify_count (counts, "checkout-url"), ==, 1);
+    g_assert_cmpuint (notify_count (counts, "refund-status"), ==, 1);
+    g_object_get (booking, "checkout-url", &url, NULL);
+    g_assert_cmpstr (url, ==, "https://x.test/c");
+  }
+
+  /* Only the provider's states */
+  json_object_set_string_member (object, "refund_status", "maybe");
+  g_assert_null (parla_booking_new_from_json (node, PARLA_JSON_RESOURCE, &error));
+  g_assert_error (error, PARLA_ERROR, PARLA_ERROR_INVALID_INPUT);
+}
+
 static void
 test_booking_optional (void)
 {
@@ -1125,6 +1193,7 @@ main (int   argc,
   g_test_add_func ("/core/booking/round-trip", test_booking_round_trip);
   g_test_add_func ("/core/booking/cancelled", test_booking_cancelled);
   g_test_add_func ("/core/booking/optional", test_booking_optional);
+  g_test_add_func ("/core/booking/payment", test_booking_payment);
   g_test_add_func ("/core/booking/invalid", test_booking_invalid);
   g_test_add_func ("/core/booking/policy-member", test_booking_policy_member);
   g_test_add_func ("/core/booking/history", test_booking_history);
