@@ -109,7 +109,6 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *size = NULL;
   g_autofree char *share = NULL;
-  g_autofree char *answer = NULL;
   Peer peer = { 0 };
   gboolean commands;
   int status;
@@ -119,7 +118,9 @@ main (int   argc,
     { "password", 0, 0, G_OPTION_ARG_STRING, &config.password, "Its password", "PASSWORD" },
     { "token", 0, 0, G_OPTION_ARG_STRING, &config.token, "Use this sign-in token instead", "TOKEN" },
     { "join", 0, 0, G_OPTION_ARG_STRING, &config.join, "Join the call of this session or lesson", "SESSION_ID" },
-    { "answer", 0, 0, G_OPTION_ARG_STRING, &answer, "Wait for instant calls as a teacher", "accept|decline|ignore" },
+    { "answer", 0, 0, G_OPTION_ARG_STRING, &config.answer,
+      "Be a teacher available for calls with a tutor now, and answer them so", "accept|decline|ignore" },
+    { "call", 0, 0, G_OPTION_ARG_STRING, &config.call, "Call a tutor now, as a learner", "LANGUAGE" },
     { "duration", 0, 0, G_OPTION_ARG_INT, &config.duration_s,
       "Seconds to stay once media connects (default 10; 0: until the others leave)", "SECONDS" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &config.timeout_s,
@@ -158,14 +159,6 @@ main (int   argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("parla-peer: %s\n", error->message);
-      parla_peer_config_clear (&config);
-      return 2;
-    }
-
-  if (answer != NULL)
-    {
-      g_printerr ("parla-peer: --answer needs the instant-call service, which this server "
-                  "version does not offer yet\n");
       parla_peer_config_clear (&config);
       return 2;
     }

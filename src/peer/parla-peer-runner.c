@@ -27,6 +27,14 @@
  * "Connected" in the summary means media flowed both ways: we decoded
  * video and audio from the others, and their receiver reports (RTCP) say
  * they receive ours.
+ *
+ * Instead of joining a session's call, it can take part in a call with a
+ * tutor now: as a teacher (--answer) it sets itself available on the
+ * realtime hub, waits for `call.ringing` and accepts, declines or lets it
+ * ring; as a learner (--call) it requests one (POST /calls) and waits for
+ * `call.accepted`. Either way, an accepted call is joined like a session's
+ * call, the server is told once media flows both ways (the meter starts),
+ * and the call is hung up when the peer is done.
  */
 
 typedef enum
@@ -53,6 +61,7 @@ struct _ParlaPeerRunner
   JsonNode               *ice_servers;
   char                   *room;
   char                   *error;
+  char                   *instant_id;    /* the call with a tutor now */
   GPtrArray              *tracks;       /* ParlaRemoteTrack */
   GHashTable             *stats;        /* user id -> ParlaCallStats, the latest */
   GHashTable             *pings;        /* "n" -> sent time (µs) */
@@ -66,6 +75,7 @@ struct _ParlaPeerRunner
   gint64                  room_time;     /* entered the call room */
   gint64                  connect_time;  /* media connected */
   gint64                  first_frame_time;
+  gint64                  request_time;  /* --call: POST /calls sent */
   guint64                 video_frames;
   guint64                 audio_buffers;
   guint64                 screen_frames;
@@ -77,6 +87,9 @@ struct _ParlaPeerRunner
   gboolean                relayed;
   gboolean                saw_pattern;
   gboolean                ever_connected;
+  gboolean                instant_live;     /* accepted, not ended: hang up when done */
+  gboolean                instant_joining;  /* accept or join sent: no more rings */
+  gboolean                instant_started;  /* --answer: presence set; --call: call requested */
   int                     exit_status;
 };
 
@@ -92,6 +105,7 @@ static guint signals[N_SIGNALS];
 static void     finish         (ParlaPeerRunner *self,
                                 const char      *error);
 static gboolean on_duration_cb (gpointer         user_data);
+static void     report_media   (ParlaPeerRunner *self);
 
 /* Configuration */
 
@@ -103,6 +117,8 @@ parla_peer_config_clear (ParlaPeerConfig *config)
   g_clear_pointer (&config->password, g_free);
   g_clear_pointer (&config->token, g_free);
   g_clear_pointer (&config->join, g_free);
+  g_clear_pointer (&config->answer, g_free);
+  g_clear_pointer (&config->call, g_free);
   g_clear_pointer (&config->source, g_free);
   g_clear_pointer (&config->pattern, g_free);
   g_clear_pointer (&config->local_addresses, g_strfreev);
@@ -142,10 +158,24 @@ parla_peer_config_check (ParlaPeerConfig  *config,
                            "Give --email and --password, or --token");
       return FALSE;
     }
-  if (config->join == NULL)
+  if ((config->join != NULL) + (config->answer != NULL) + (config->call != NULL) != 1)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "Say what to do: --join SESSION_ID");
+                           "Say what to do, one of: --join SESSION_ID, --answer accept|decline|ignore "
+                           "or --call LANGUAGE");
+      return FALSE;
+    }
+  if (config->answer != NULL && !g_str_equal (config->answer, "accept") &&
+      !g_str_equal (config->answer, "decline") && !g_str_equal (config->answer, "ignore"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--answer takes accept, decline or ignore, not “%s”", config->answer);
+      return FALSE;
+    }
+  if (config->call != NULL && (config->call[0] == '\0' || strlen (config->call) > 64))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--call takes a language, such as en");
       return FALSE;
     }
   if (config->source == NULL)
@@ -345,6 +375,7 @@ check_both_ways (ParlaPeerRunner *self)
     {
       self->both_ways = TRUE;
       print_event (self, "media-flowing", NULL);
+      report_media (self);
 
       /* --duration counts from here: media connected both ways. */
       self->connect_time = g_get_monotonic_time ();
@@ -433,6 +464,12 @@ print_summary (ParlaPeerRunner *self)
     json_builder_add_int_value (builder, MAX (self->first_frame_time - self->room_time, 0) / 1000);
   else
     json_builder_add_null_value (builder);
+  /* --call: from asking for a tutor to the first remote frame. */
+  json_builder_set_member_name (builder, "call_to_first_frame_ms");
+  if (self->first_frame_time > 0 && self->request_time > 0)
+    json_builder_add_int_value (builder, MAX (self->first_frame_time - self->request_time, 0) / 1000);
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "video_frames_received");
   json_builder_add_int_value (builder, (gint64) self->video_frames);
   json_builder_set_member_name (builder, "audio_buffers_received");
@@ -462,6 +499,19 @@ print_summary (ParlaPeerRunner *self)
 
 /* The end */
 
+/* Hung up or not (the other side may have already), we are done. */
+static void
+on_hung_up_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ParlaPeerRunner) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+
+  answer = parla_api_client_send_finish (PARLA_API_CLIENT (source), result, NULL);
+  g_signal_emit (self, signals[FINISHED], 0);
+}
+
 static void
 finish (ParlaPeerRunner *self,
         const char      *error)
@@ -488,6 +538,17 @@ finish (ParlaPeerRunner *self,
     }
   if (self->signaling != NULL)
     parla_realtime_signaling_leave (self->signaling);
+
+  /* The server stops the meter when told, not when it notices we left. */
+  if (self->instant_live)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s/hangup", self->instant_id);
+
+      self->instant_live = FALSE;
+      parla_api_client_send_async (self->api, "POST", path, NULL, NULL, NULL,
+                                   on_hung_up_cb, g_object_ref (self));
+      return;
+    }
 
   g_signal_emit (self, signals[FINISHED], 0);
 }
@@ -860,27 +921,16 @@ maybe_enter_room (ParlaPeerRunner *self)
   g_signal_connect_after (self->signaling, "member-left", G_CALLBACK (on_member_left_cb), self);
 }
 
+static void start_realtime (ParlaPeerRunner *self);
+
+/* @answer is what joining a call answered: {call_id, room, participants,
+ * ice_servers}. */
 static void
-on_joined_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+enter_call (ParlaPeerRunner *self,
+            JsonNode        *answer)
 {
-  g_autoptr(ParlaPeerRunner) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autofree char *message = NULL;
   JsonObject *object;
   const char *room;
-
-  answer = parla_api_client_join_session_finish (PARLA_API_CLIENT (source), result, &error);
-  if (self->phase == PHASE_DONE)
-    return;
-  if (answer == NULL)
-    {
-      message = g_strdup_printf ("Cannot join session %s: %s", self->config.join, error->message);
-      finish (self, message);
-      return;
-    }
 
   object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   room = object != NULL ? json_object_get_string_member_with_default (object, "room", NULL) : NULL;
@@ -894,14 +944,353 @@ on_joined_cb (GObject      *source,
   if (json_object_has_member (object, "ice_servers"))
     self->ice_servers = json_node_copy (json_object_get_member (object, "ice_servers"));
 
-  /* The connection opens now; the room is entered once the media is
-   * ready, so that the call exists before the first offer can arrive. */
-  self->realtime = parla_realtime_new (self->config.server, parla_api_client_get_token (self->api));
-  g_signal_connect (self->realtime, "notify::state", G_CALLBACK (on_realtime_state_cb), self);
-  parla_realtime_start (self->realtime);
+  /* The connection opens now (an instant call has it already); the room
+   * is entered once the media is ready, so that the call exists before the
+   * first offer can arrive. */
+  start_realtime (self);
+
+  /* For an instant call, --timeout counts from here: ringing may take a
+   * while. */
+  if (self->instant_id != NULL && self->config.timeout_s > 0 && self->timeout_id == 0)
+    self->timeout_id = g_timeout_add_seconds (self->config.timeout_s, on_timeout_cb, self);
 
   self->phase = PHASE_ROOM;
   maybe_enter_room (self);
+}
+
+static void
+on_joined_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ParlaPeerRunner) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *message = NULL;
+
+  answer = parla_api_client_join_session_finish (PARLA_API_CLIENT (source), result, &error);
+  if (self->phase == PHASE_DONE)
+    return;
+  if (answer == NULL)
+    {
+      message = g_strdup_printf ("Cannot join session %s: %s", self->config.join, error->message);
+      finish (self, message);
+      return;
+    }
+
+  enter_call (self, answer);
+}
+
+/* Calls with a tutor now */
+
+static const char *
+member_string (JsonNode   *message,
+               const char *name)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (message) ? json_node_get_object (message) : NULL;
+
+  return object != NULL ? json_object_get_string_member_with_default (object, name, NULL) : NULL;
+}
+
+static char *
+member_text (JsonNode   *message,
+             const char *name)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (message) ? json_node_get_object (message) : NULL;
+  JsonNode *member = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (member));
+  if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (member));
+
+  return NULL;
+}
+
+/* The `display_name` of the person at @name ({id, display_name}). */
+static const char *
+person_name (JsonNode   *message,
+             const char *name)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (message) ? json_node_get_object (message) : NULL;
+  JsonNode *person = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (person == NULL || !JSON_NODE_HOLDS_OBJECT (person))
+    return NULL;
+  return json_object_get_string_member_with_default (json_node_get_object (person), "display_name", NULL);
+}
+
+static char *
+call_path (ParlaPeerRunner *self,
+           const char      *call_id,
+           const char      *verb)
+{
+  return g_strconcat ("/api/v1/calls/", call_id, "/", verb, NULL);
+}
+
+/* A step the server answers with the call, which we do not need; only a
+ * failure is worth a line. */
+static void
+on_call_step_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ParlaPeerRunner) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  answer = parla_api_client_send_finish (PARLA_API_CLIENT (source), result, &error);
+  if (answer == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->phase != PHASE_DONE)
+    print_event (self, "call-error", "message", error->message, NULL);
+}
+
+/* Media flows both ways: the server may start its meter. */
+static void
+report_media (ParlaPeerRunner *self)
+{
+  g_autofree char *path = NULL;
+
+  if (!self->instant_live)
+    return;
+
+  path = call_path (self, self->instant_id, "media");
+  parla_api_client_send_async (self->api, "POST", path, NULL, NULL, self->cancellable,
+                               on_call_step_cb, g_object_ref (self));
+}
+
+/* The answer to accept (a teacher) or join (a learner): the call. */
+static void
+on_instant_joined_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ParlaPeerRunner) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  answer = parla_api_client_send_finish (PARLA_API_CLIENT (source), result, &error);
+  if (self->phase == PHASE_DONE || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (answer == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("Cannot join call %s: %s", self->instant_id, error->message);
+
+      /* A teacher whose ring ended meanwhile waits for the next one. */
+      if (self->config.answer != NULL && g_error_matches (error, PARLA_ERROR, PARLA_ERROR_INVALID_STATE))
+        {
+          print_event (self, "call-error", "call_id", self->instant_id, "message", error->message, NULL);
+          g_clear_pointer (&self->instant_id, g_free);
+          self->instant_joining = FALSE;
+          return;
+        }
+      finish (self, message);
+      return;
+    }
+
+  self->instant_live = TRUE;
+  enter_call (self, answer);
+}
+
+static void
+join_instant (ParlaPeerRunner *self,
+              const char      *call_id,
+              const char      *verb)
+{
+  g_autofree char *path = call_path (self, call_id, verb);
+
+  g_free (self->instant_id);
+  self->instant_id = g_strdup (call_id);
+  self->instant_joining = TRUE;
+  parla_api_client_send_async (self->api, "POST", path, NULL, NULL, self->cancellable,
+                               on_instant_joined_cb, g_object_ref (self));
+}
+
+/* --answer: a call rings for us. */
+static void
+on_ringing (ParlaPeerRunner *self,
+            JsonNode        *message)
+{
+  g_autofree char *user_id = parla_realtime_dup_user_id (self->realtime);
+  g_autofree char *path = NULL;
+  const char *call_id = member_string (message, "call_id");
+
+  if (call_id == NULL || g_strcmp0 (member_string (message, "teacher_id"), user_id) != 0 ||
+      self->phase != PHASE_JOINING || self->instant_joining)
+    return;
+
+  print_event (self, "ringing", "call_id", call_id, "learner", person_name (message, "learner"),
+               "answer", self->config.answer, NULL);
+
+  if (g_str_equal (self->config.answer, "accept"))
+    join_instant (self, call_id, "accept");
+  else if (g_str_equal (self->config.answer, "decline"))
+    {
+      path = call_path (self, call_id, "decline");
+      parla_api_client_send_async (self->api, "POST", path, NULL, NULL, self->cancellable,
+                                   on_call_step_cb, g_object_ref (self));
+    }
+  /* "ignore": it rings until the server moves on. */
+}
+
+/* Whatever the hub says about calls with a tutor now. */
+static void
+on_realtime_event_cb (ParlaRealtime   *realtime,
+                      const char      *type,
+                      JsonNode        *message,
+                      ParlaPeerRunner *self)
+{
+  const char *call_id = member_string (message, "call_id");
+
+  if (self->phase == PHASE_DONE || (!g_str_has_prefix (type, "call.") && !g_str_has_prefix (type, "instant.")))
+    return;
+
+  if (g_str_equal (type, "call.ringing") && self->config.answer != NULL)
+    {
+      on_ringing (self, message);
+      return;
+    }
+
+  /* Only the call we are in, or ask for. */
+  if (call_id != NULL && self->instant_id != NULL && !g_str_equal (call_id, self->instant_id))
+    return;
+
+  if (g_str_equal (type, "call.ringing"))
+    print_event (self, "trying", "call_id", call_id, "teacher", person_name (message, "teacher"),
+                 "ring_deadline", member_string (message, "ring_deadline"), NULL);
+  else if (g_str_equal (type, "call.declined") || g_str_equal (type, "call.timeout") ||
+           g_str_equal (type, "call.cancelled"))
+    print_event (self, type + strlen ("call."), "call_id", call_id,
+                 "teacher_id", member_string (message, "teacher_id"), NULL);
+  else if (g_str_equal (type, "call.unanswered") && self->config.call != NULL)
+    finish (self, "Nobody answered the call");
+  else if (g_str_equal (type, "call.accepted") && self->config.call != NULL && !self->instant_joining)
+    {
+      print_event (self, "accepted", "call_id", call_id, "teacher", person_name (message, "teacher"), NULL);
+      join_instant (self, call_id, "join");
+    }
+  else if (g_str_equal (type, "call.balance_low"))
+    {
+      g_autofree char *left = member_text (message, "minutes_left");
+
+      print_event (self, "balance-low", "call_id", call_id, "minutes_left", left, NULL);
+    }
+  else if (g_str_equal (type, "call.ended") && self->instant_id != NULL)
+    {
+      g_autofree char *billed = member_text (message, "minutes_billed");
+      g_autofree char *left = member_text (message, "minutes_left");
+
+      print_event (self, "call-ended", "call_id", call_id, "reason", member_string (message, "reason"),
+                   "minutes_billed", billed, "minutes_left", left, NULL);
+      self->instant_live = FALSE;
+      finish (self, NULL);
+    }
+  else if (g_str_equal (type, "instant.unavailable"))
+    print_event (self, "unavailable", "message", member_string (message, "message"), NULL);
+}
+
+static void
+on_call_requested_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ParlaPeerRunner) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *status;
+
+  answer = parla_api_client_send_finish (PARLA_API_CLIENT (source), result, &error);
+  if (self->phase == PHASE_DONE || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (answer == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("Cannot call a tutor now: %s", error->message);
+
+      finish (self, message);
+      return;
+    }
+
+  status = member_string (answer, "status");
+  self->instant_id = g_strdup (member_string (answer, "id"));
+  print_event (self, "calling", "call_id", self->instant_id, "status", status,
+               "teacher", person_name (answer, "teacher"), NULL);
+  if (g_strcmp0 (status, "unanswered") == 0)
+    finish (self, "Nobody answered the call");
+}
+
+/* On the hub: a teacher becomes available, a learner calls, once the
+ * connection is up (so that no event about the call is missed) and the
+ * media engine is ready (as an application's would be), so that what
+ * follows is the call alone. */
+static void
+maybe_start_instant (ParlaPeerRunner *self)
+{
+  ParlaRealtime *realtime = self->realtime;
+  g_autoptr(GError) error = NULL;
+
+  if (self->config.join != NULL || realtime == NULL || !self->media_ready ||
+      parla_realtime_get_state (realtime) != PARLA_REALTIME_CONNECTED || self->phase != PHASE_JOINING)
+    return;
+
+  if (self->config.answer != NULL)
+    {
+      /* After a reconnect too: the hub forgets presence with the connection. */
+      if (!parla_realtime_set_presence (realtime, "available", &error))
+        {
+          finish (self, error->message);
+          return;
+        }
+      if (!self->instant_started)
+        print_event (self, "available", NULL);
+      self->instant_started = TRUE;
+    }
+  else if (self->instant_id == NULL && !self->instant_started)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) body = NULL;
+
+      self->instant_started = TRUE;
+      json_builder_begin_object (builder);
+      parla_json_add_string (builder, "language", self->config.call);
+      json_builder_end_object (builder);
+      body = json_builder_get_root (builder);
+      self->request_time = g_get_monotonic_time ();
+      parla_api_client_send_async (self->api, "POST", "/api/v1/calls", body, NULL, self->cancellable,
+                                   on_call_requested_cb, g_object_ref (self));
+    }
+}
+
+static void
+on_instant_state_cb (ParlaRealtime   *realtime,
+                     GParamSpec      *pspec,
+                     ParlaPeerRunner *self)
+{
+  maybe_start_instant (self);
+}
+
+static void
+start_realtime (ParlaPeerRunner *self)
+{
+  if (self->realtime != NULL)
+    return;
+
+  self->realtime = parla_realtime_new (self->config.server, parla_api_client_get_token (self->api));
+  g_signal_connect (self->realtime, "notify::state", G_CALLBACK (on_realtime_state_cb), self);
+  if (self->config.join == NULL)
+    {
+      g_signal_connect (self->realtime, "notify::state", G_CALLBACK (on_instant_state_cb), self);
+      g_signal_connect (self->realtime, "event", G_CALLBACK (on_realtime_event_cb), self);
+    }
+  parla_realtime_start (self->realtime);
+}
+
+/* --answer waits for calls, --call makes one. */
+static void
+start_instant (ParlaPeerRunner *self)
+{
+  self->phase = PHASE_JOINING;
+  start_realtime (self);
 }
 
 static void
@@ -933,7 +1322,10 @@ on_login_cb (GObject      *source,
       return;
     }
 
-  join (self);
+  if (self->config.join != NULL)
+    join (self);
+  else
+    start_instant (self);
 }
 
 static void
@@ -951,6 +1343,7 @@ on_media_ready_cb (GObject      *source,
     }
 
   self->media_ready = TRUE;
+  maybe_start_instant (self);
   maybe_enter_room (self);
 }
 
@@ -971,7 +1364,7 @@ parla_peer_runner_start (ParlaPeerRunner *self)
 
   self->start_time = g_get_monotonic_time ();
   self->tick_id = g_timeout_add (self->config.stats_interval_ms, on_tick_cb, self);
-  if (self->config.timeout_s > 0)
+  if (self->config.timeout_s > 0 && self->config.join != NULL)
     self->timeout_id = g_timeout_add_seconds (self->config.timeout_s, on_timeout_cb, self);
 
   /* The DTLS certificate and the plugins warm up while we sign in. */
@@ -987,7 +1380,10 @@ parla_peer_runner_start (ParlaPeerRunner *self)
   if (self->config.token != NULL)
     {
       parla_api_client_set_token (self->api, self->config.token);
-      join (self);
+      if (self->config.join != NULL)
+        join (self);
+      else
+        start_instant (self);
     }
   else
     {
@@ -1146,6 +1542,7 @@ parla_peer_runner_finalize (GObject *object)
   g_clear_pointer (&self->pings, g_hash_table_unref);
   g_free (self->room);
   g_free (self->error);
+  g_free (self->instant_id);
 
   G_OBJECT_CLASS (parla_peer_runner_parent_class)->finalize (object);
 }
@@ -1203,6 +1600,8 @@ parla_peer_runner_new (const ParlaPeerConfig *config,
   self->config.password = g_strdup (config->password);
   self->config.token = g_strdup (config->token);
   self->config.join = g_strdup (config->join);
+  self->config.answer = g_strdup (config->answer);
+  self->config.call = g_strdup (config->call);
   self->config.source = g_strdup (config->source);
   self->config.pattern = g_strdup (config->pattern);
   self->config.local_addresses = g_strdupv (config->local_addresses);

@@ -17,6 +17,8 @@ typedef struct
   char    *password;
   char    *token;             /* instead of email and password */
   char    *join;              /* a session's or a lesson's id */
+  char    *answer;            /* instead: "accept", "decline" or "ignore" calls with a tutor now */
+  char    *call;              /* instead: call a tutor now in this language */
   char    *source;            /* "test" or a media file */
   char    *pattern;           /* videotestsrc pattern of the test camera */
   char   **local_addresses;

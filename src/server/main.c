@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <glib-unix.h>
 
+#include "parla-admin.h"
+#include "parla-demo-instant.h"
 #include "parla-demo-tutor.h"
 #include "parla-server.h"
 
@@ -20,6 +22,55 @@ on_signal_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* parla-server create-admin --db URL --email E --password P */
+static int
+create_admin (int   argc,
+              char *argv[])
+{
+  g_autoptr(ParlaServerConfig) config = parla_server_config_new ();
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  g_autofree char *db = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *user_id = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_STRING, &db, "Database URL", "sqlite:PATH" },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, "The admin's email", "EMAIL" },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password, "The admin's password (8 to 128 characters)", "PASSWORD" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("- make an admin account (an existing account becomes one)");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !parla_server_config_load_env (config, (const char * const *) env, &error))
+    {
+      g_printerr ("parla-server create-admin: %s\n", error->message);
+      return 2;
+    }
+  if (email == NULL || password == NULL || argc > 1)
+    {
+      g_printerr ("parla-server create-admin: usage: parla-server create-admin --db URL --email EMAIL --password PASSWORD\n");
+      return 2;
+    }
+  if (db != NULL)
+    {
+      g_free (config->db_url);
+      config->db_url = g_steal_pointer (&db);
+    }
+
+  if (!parla_admin_create (config, email, password, &user_id, &error))
+    {
+      g_printerr ("parla-server create-admin: %s\n", error->message);
+      return 1;
+    }
+
+  g_print ("Admin %s (%s) in %s\n", email, user_id, config->db_url);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -28,6 +79,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(ParlaServer) server = NULL;
   g_autoptr(ParlaDemoTutor) tutor = NULL;
+  ParlaDemoInstant *instant_tutor = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) env = g_get_environ ();
@@ -39,6 +91,7 @@ main (int   argc,
   g_autofree char *turn_urls = NULL;
   g_autofree char *turn_ttl = NULL;
   g_autofree char *turn_secret_file = NULL;
+  g_autofree char *ring_timeout = NULL;
   gboolean demo = FALSE;
   gboolean no_tutor = FALSE;
   gboolean version = FALSE;
@@ -56,13 +109,18 @@ main (int   argc,
     { "turn-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &turn_secret_file,
       "File holding the TURN server's static-auth-secret", "FILE" },
     { "turn-ttl", 0, 0, G_OPTION_ARG_STRING, &turn_ttl, "Lifetime of TURN credentials", "SECONDS" },
+    { "ring-timeout", 0, 0, G_OPTION_ARG_STRING, &ring_timeout,
+      "How long an instant call rings a teacher before the next one (default 30)", "SECONDS" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
     { NULL }
   };
 
   setlocale (LC_ALL, "");
 
-  context = g_option_context_new ("- the Parla tutoring server");
+  if (argc > 1 && g_str_equal (argv[1], "create-admin"))
+    return create_admin (argc - 1, argv + 1);
+
+  context = g_option_context_new ("[create-admin] - the Parla tutoring server");
   g_option_context_set_description (context,
     "Environment: PARLA_LISTEN, PARLA_DB, PARLA_CONFIG, PARLA_MAX_BODY_BYTES, PARLA_WORKERS,\n"
     "PARLA_PLATFORM_FEE_PERCENT, PARLA_FULL_REFUND_HOURS, PARLA_TURN_SECRET, ... (see README.md).\n"
@@ -114,7 +172,9 @@ main (int   argc,
 
   if ((stun_urls != NULL && !parla_server_config_set (config, "turn", "stun_urls", stun_urls, "--stun-urls", &error)) ||
       (turn_urls != NULL && !parla_server_config_set (config, "turn", "turn_urls", turn_urls, "--turn-urls", &error)) ||
-      (turn_ttl != NULL && !parla_server_config_set (config, "turn", "ttl", turn_ttl, "--turn-ttl", &error)))
+      (turn_ttl != NULL && !parla_server_config_set (config, "turn", "ttl", turn_ttl, "--turn-ttl", &error)) ||
+      (ring_timeout != NULL &&
+       !parla_server_config_set (config, "calls", "ring_timeout", ring_timeout, "--ring-timeout", &error)))
     {
       g_printerr ("parla-server: %s\n", error->message);
       return 2;
@@ -162,6 +222,8 @@ main (int   argc,
         {
           tutor = parla_demo_tutor_new (server, peer);
           parla_demo_tutor_start (tutor);
+          /* And a teacher of Spanish and English available for calls now. */
+          instant_tutor = parla_demo_instant_start (server, peer, "demo.teacher@parla.app");
         }
     }
   fflush (stdout);
@@ -174,6 +236,7 @@ main (int   argc,
   g_print ("parla-server: shutting down\n");
   if (tutor != NULL)
     parla_demo_tutor_stop (tutor);
+  parla_demo_instant_stop (instant_tutor);
   parla_server_shutdown (server);
 
   return 0;

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "parla-hub.h"
+#include "parla-payments.h"
 #include "parla-server-private.h"
 
 /**
@@ -47,8 +48,8 @@ parla_teacher_lock (ParlaRequest  *req,
  * parla_teacher_commitments:
  *
  * Returns: (transfer full): the #ParlaInterval of every scheduled session
- *   the teacher hosts and every live (confirmed or pending) lesson, that
- *   overlap [@from, @to)
+ *   the teacher hosts and every live (confirmed, pending, or held for
+ *   payment) lesson, that overlap [@from, @to)
  */
 GArray *
 parla_teacher_commitments (ParlaRequest  *req,
@@ -68,7 +69,7 @@ parla_teacher_commitments (ParlaRequest  *req,
                          "AND id <> $5 "
                          "UNION ALL "
                          "SELECT start_at, end_at FROM bookings "
-                         "WHERE teacher_id = $1 AND kind = 'lesson' AND status IN ('confirmed', 'pending') "
+                         "WHERE teacher_id = $1 AND kind = 'lesson' AND status IN ('confirmed', 'pending', 'payment_pending') "
                          "AND start_at < $3 AND end_at > $2 AND id <> $4",
                          PARLA_DB_TEXT, teacher_id,
                          PARLA_DB_INT, from,
@@ -124,7 +125,8 @@ parla_teacher_load_availability (ParlaRequest  *req,
 #define BOOKING_COLUMNS \
   "b.id, b.kind, b.session_id, b.offering_id, b.learner_id, l.display_name, b.teacher_id, " \
   "t.display_name, b.title, b.start_at, b.end_at, b.status, b.topic, b.message, b.price_minor, " \
-  "b.currency, b.fee_minor, b.refund_minor, b.cancelled_by, b.cancelled_at, b.created_at, b.policy"
+  "b.currency, b.fee_minor, b.refund_minor, b.cancelled_by, b.cancelled_at, b.created_at, b.policy, " \
+  "b.hold_expires_at, b.checkout_url, b.refund_status"
 
 static void
 add_nullable_text (JsonBuilder *builder,
@@ -225,6 +227,9 @@ booking_from_row (ParlaRequest  *req,
   add_nullable_instant (builder, "cancelled_at", rows, 19);
   parla_json_add_instant (builder, "created_at", parla_db_rows_get_int (rows, 20));
   parla_json_add_node (builder, "policy", policy);
+  add_nullable_instant (builder, "hold_expires_at", rows, 22);
+  add_nullable_text (builder, "checkout_url", rows, 23);
+  add_nullable_text (builder, "refund_status", rows, 24);
   if (with_history)
     add_history (req, builder, parla_db_rows_get_text (rows, 0));
   json_builder_end_object (builder);
@@ -267,6 +272,38 @@ parla_booking_load (ParlaRequest  *req,
 
   booking = booking_from_row (req, rows, with_history, error);
   return g_steal_pointer (&booking);
+}
+
+/**
+ * parla_booking_load_any:
+ *
+ * Loads a booking whoever asks: for the server's own work (webhooks,
+ * timers), never for a caller's request.
+ */
+ParlaBooking *
+parla_booking_load_any (ParlaRequest  *req,
+                        const char    *booking_id,
+                        GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT " BOOKING_COLUMNS " FROM bookings b "
+                         "JOIN users l ON l.id = b.learner_id JOIN users t ON t.id = b.teacher_id "
+                         "WHERE b.id = $1",
+                         PARLA_DB_TEXT, booking_id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return NULL;
+
+  if (!parla_db_rows_next (rows))
+    {
+      if (parla_db_rows_get_error (rows, error))
+        parla_set_error (error, PARLA_ERROR_NOT_FOUND, NULL, "No such booking");
+      return NULL;
+    }
+
+  return booking_from_row (req, rows, FALSE, error);
 }
 
 /**
@@ -375,9 +412,15 @@ parla_booking_cancel (ParlaRequest  *req,
                                       parla_booking_get_start (booking),
                                       req->now, by);
 
+  /* What was paid is refunded through the outbox; an unpaid hold gives
+   * nothing back and closes its checkout. */
+  if (!parla_payments_on_cancel (req, booking, &refund, error))
+    return NULL;
+
   if (parla_db_exec (req->db, error,
                      "UPDATE bookings SET status = 'cancelled', refund_minor = $2, cancelled_by = $3, "
-                     "cancelled_at = $4, updated_at = $4 WHERE id = $1",
+                     "cancelled_at = $4, updated_at = $4, hold_expires_at = NULL, checkout_url = NULL "
+                     "WHERE id = $1",
                      PARLA_DB_TEXT, booking_id,
                      PARLA_DB_INT, refund,
                      PARLA_DB_TEXT, parla_party_names[by],
@@ -402,6 +445,8 @@ parla_booking_cancel (ParlaRequest  *req,
   parla_booking_set_refund_minor (booking, refund);
   parla_booking_set_cancelled_by (booking, by);
   parla_booking_set_cancelled_at (booking, req->now);
+  parla_booking_set_hold_expires_at (booking, 0);
+  parla_booking_set_checkout_url (booking, NULL);
 
   parla_events_booking (req, "booking.cancelled", booking);
   if (parla_booking_get_kind (booking) == PARLA_BOOKING_KIND_SESSION &&
@@ -414,8 +459,9 @@ parla_booking_cancel (ParlaRequest  *req,
 /**
  * parla_booking_insert:
  *
- * Creates a booking with the policy in force now snapshotted into it, and
- * its first history entry.
+ * Creates a booking with the policy in force now (with the teacher's own
+ * platform fee, if they have one) snapshotted into it, and its first
+ * history entry. A booking created payment_pending is held for payment.
  *
  * Returns: (transfer full): the new booking's id
  */
@@ -425,9 +471,17 @@ parla_booking_insert (ParlaRequest         *req,
                       GError              **error)
 {
   g_autofree char *id = parla_db_new_id ();
-  g_autoptr(JsonNode) policy = parla_policy_to_json (req->config->policy);
-  g_autofree char *policy_text = parla_json_to_string (policy);
-  gint64 fee = parla_policy_fee_minor (req->config->policy, b->price_minor);
+  g_autoptr(ParlaPolicy) in_force = parla_payments_dup_policy (req, b->teacher_id, error);
+  g_autoptr(JsonNode) policy = NULL;
+  g_autofree char *policy_text = NULL;
+  gint64 fee;
+
+  if (in_force == NULL)
+    return NULL;
+
+  policy = parla_policy_to_json (in_force);
+  policy_text = parla_json_to_string (policy);
+  fee = parla_policy_fee_minor (in_force, b->price_minor);
 
   if (parla_db_exec (req->db, error,
                      "INSERT INTO bookings (id, kind, session_id, offering_id, learner_id, teacher_id, title, "
@@ -456,6 +510,10 @@ parla_booking_insert (ParlaRequest         *req,
 
   if (!parla_booking_record_change (req, id, "created", parla_booking_status_names[b->status],
                                     0, 0, b->start, b->end, error))
+    return NULL;
+
+  if (b->status == PARLA_BOOKING_PAYMENT_PENDING &&
+      !parla_payments_hold (req, id, b->paid_status, error))
     return NULL;
 
   return g_steal_pointer (&id);

@@ -48,6 +48,9 @@ static const RoomKind room_kinds[] = {
     "UNION ALL "
     "SELECT 1 FROM calls c JOIN bookings b ON b.id = c.booking_id "
     "WHERE c.id = $1 AND b.kind = 'lesson' AND b.status = 'confirmed' AND (b.learner_id = $2 OR b.teacher_id = $2) "
+    "UNION ALL "
+    /* An instant call (parla-instant-calls.c), once accepted. */
+    "SELECT 1 FROM instant_calls WHERE id = $1 AND status = 'connected' AND (learner_id = $2 OR teacher_id = $2) "
     "LIMIT 1",
     "SELECT CASE WHEN session_id IS NOT NULL THEN 'session:' || session_id ELSE 'booking:' || booking_id END "
     "FROM calls WHERE id = $1" },

@@ -277,11 +277,198 @@ static const char migration_5[] =
   "CREATE INDEX call_attendance_call ON call_attendance (call_id, joined_at);"
   "CREATE INDEX call_attendance_open ON call_attendance (call_id, user_id) WHERE left_at IS NULL;";
 
+/* Calls with a tutor now: prepaid minutes and instant calls.
+ *
+ * minute_ledger is append-only: every purchase, grant, debit, refund and
+ * expiry of minutes, in seconds (a purchase of 30 minutes is 1800). A
+ * purchase or a grant opens a lot that expires at expires_at; a debit, an
+ * expiry or a refund names its lot (lot_id), so what is left of a lot is
+ * its credit plus the entries naming it, and the balance is the sum over
+ * the lots that have not expired. minute_accounts has one row per user
+ * whose update serialises the writers of one user's minutes (the row lock
+ * on PostgreSQL; SQLite serialises all writers anyway).
+ *
+ * instant_calls: one per "call a tutor now". teacher_id is the teacher
+ * being rung or talking; the partial unique index makes a teacher ring
+ * for, or talk in, one call at a time, whoever races for them. The
+ * attempts list who was rung and how it ended; the stays, who was in the
+ * call's room when (written by the hub, as for call_attendance). */
+static const char migration_6[] =
+  "CREATE TABLE minute_packages ("
+  "  id TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  minutes INTEGER NOT NULL CHECK (minutes > 0),"
+  "  price_minor INTEGER NOT NULL CHECK (price_minor >= 0),"
+  "  currency TEXT NOT NULL,"
+  "  validity_days INTEGER NOT NULL CHECK (validity_days > 0),"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE minute_accounts ("
+  "  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  lock_version INTEGER NOT NULL DEFAULT 0"
+  ");"
+
+  "CREATE TABLE minute_ledger ("
+  "  id TEXT PRIMARY KEY,"
+  "  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('purchase', 'grant', 'debit', 'refund', 'expiry')),"
+  "  seconds INTEGER NOT NULL,"
+  "  lot_id TEXT REFERENCES minute_ledger (id),"
+  "  expires_at INTEGER,"
+  "  package_id TEXT REFERENCES minute_packages (id),"
+  "  payment_ref TEXT,"
+  "  call_id TEXT,"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  created_by TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  CHECK ((kind IN ('purchase', 'grant') AND seconds > 0 AND lot_id IS NULL AND expires_at IS NOT NULL) OR"
+  "         (kind = 'refund' AND seconds > 0 AND lot_id IS NOT NULL) OR"
+  "         (kind IN ('debit', 'expiry') AND seconds < 0 AND lot_id IS NOT NULL))"
+  ");"
+  "CREATE INDEX minute_ledger_user ON minute_ledger (user_id, created_at);"
+  "CREATE INDEX minute_ledger_lot ON minute_ledger (lot_id);"
+  "CREATE UNIQUE INDEX minute_ledger_payment ON minute_ledger (payment_ref) WHERE payment_ref IS NOT NULL;"
+  "CREATE INDEX minute_ledger_expiry ON minute_ledger (kind, expires_at);"
+
+  "CREATE TABLE instant_teachers ("
+  "  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  last_call_end INTEGER,"
+  "  missed_in_a_row INTEGER NOT NULL DEFAULT 0,"
+  "  suspended_at INTEGER"
+  ");"
+
+  "CREATE TABLE instant_calls ("
+  "  id TEXT PRIMARY KEY,"
+  "  learner_id TEXT NOT NULL REFERENCES users (id),"
+  "  teacher_id TEXT REFERENCES users (id),"
+  "  status TEXT NOT NULL CHECK (status IN ('searching', 'ringing', 'connected', 'ended', 'unanswered', 'cancelled')),"
+  "  language TEXT NOT NULL,"
+  "  level TEXT,"
+  "  specialization TEXT,"
+  "  accent TEXT,"
+  "  preferred_teacher_id TEXT,"
+  "  ring_deadline INTEGER,"
+  "  notify_when_available INTEGER NOT NULL DEFAULT 0,"
+  "  notified_at INTEGER,"
+  "  created_at INTEGER NOT NULL,"
+  "  accepted_at INTEGER,"
+  "  learner_media_at INTEGER,"
+  "  teacher_media_at INTEGER,"
+  "  metered_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  billed_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  warned_minutes INTEGER NOT NULL DEFAULT 0,"
+  "  exhausted_at INTEGER,"
+  "  absent_since INTEGER,"
+  "  rate_minor INTEGER NOT NULL DEFAULT 0,"
+  "  currency TEXT NOT NULL DEFAULT '',"
+  "  ended_at INTEGER,"
+  "  end_reason TEXT"
+  ");"
+  "CREATE UNIQUE INDEX instant_calls_teacher_busy ON instant_calls (teacher_id) "
+  "  WHERE status IN ('ringing', 'connected');"
+  "CREATE UNIQUE INDEX instant_calls_learner_live ON instant_calls (learner_id) "
+  "  WHERE status IN ('searching', 'ringing', 'connected');"
+  "CREATE INDEX instant_calls_status ON instant_calls (status, ring_deadline);"
+
+  "CREATE TABLE instant_call_attempts ("
+  "  call_id TEXT NOT NULL REFERENCES instant_calls (id) ON DELETE CASCADE,"
+  "  seq INTEGER NOT NULL,"
+  "  teacher_id TEXT NOT NULL REFERENCES users (id),"
+  "  rung_at INTEGER NOT NULL,"
+  "  deadline INTEGER NOT NULL,"
+  "  outcome TEXT NOT NULL CHECK (outcome IN ('ringing', 'accepted', 'declined', 'timeout', 'cancelled')),"
+  "  answered_at INTEGER,"
+  "  PRIMARY KEY (call_id, seq)"
+  ");"
+
+  "CREATE TABLE instant_call_stays ("
+  "  id TEXT PRIMARY KEY,"
+  "  call_id TEXT NOT NULL REFERENCES instant_calls (id) ON DELETE CASCADE,"
+  "  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  joined_at INTEGER NOT NULL,"
+  "  left_at INTEGER"
+  ");"
+  "CREATE INDEX instant_call_stays_call ON instant_call_stays (call_id, user_id, joined_at);";
+
+/* Payments: what a booking paid and where, Stripe's events already
+ * handled, the calls to Stripe still to make, and the ledger. */
+static const char migration_7[] =
+  /* status_after_payment: what the booking becomes once paid (confirmed,
+   * or pending when the teacher approves requests). */
+  "ALTER TABLE bookings ADD COLUMN hold_expires_at INTEGER;"
+  "ALTER TABLE bookings ADD COLUMN status_after_payment TEXT;"
+  "ALTER TABLE bookings ADD COLUMN checkout_session_id TEXT;"
+  "ALTER TABLE bookings ADD COLUMN checkout_url TEXT;"
+  "ALTER TABLE bookings ADD COLUMN payment_intent_id TEXT;"
+  "ALTER TABLE bookings ADD COLUMN paid_minor INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE bookings ADD COLUMN refund_status TEXT;"
+  "CREATE UNIQUE INDEX bookings_checkout ON bookings (checkout_session_id);"
+  "CREATE INDEX bookings_payment_intent ON bookings (payment_intent_id);"
+  "CREATE INDEX bookings_hold ON bookings (status, hold_expires_at);"
+  /* A seat held for payment is a live seat too. */
+  "DROP INDEX bookings_one_seat;"
+  "CREATE UNIQUE INDEX bookings_one_seat ON bookings (session_id, learner_id) "
+  "  WHERE kind = 'session' AND status IN ('confirmed', 'pending', 'payment_pending');"
+
+  /* The teacher's Stripe connected account, and their own platform fee
+   * (NULL: the global one), in basis points. */
+  "ALTER TABLE teacher_profiles ADD COLUMN stripe_account_id TEXT;"
+  "ALTER TABLE teacher_profiles ADD COLUMN platform_fee_bp INTEGER;"
+
+  /* Each event once: inserted in the transaction of its effect. */
+  "CREATE TABLE stripe_events ("
+  "  id TEXT PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  received_at INTEGER NOT NULL"
+  ");"
+
+  /* Calls to Stripe decided in a transaction and made after it: a row
+   * stays pending until Stripe's answer is recorded, and is sent again
+   * (with the same Idempotency-Key, its id) after a crash. */
+  "CREATE TABLE payment_outbox ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('refund', 'expire_checkout', 'transfer')),"
+  "  booking_id TEXT REFERENCES bookings (id),"
+  "  teacher_id TEXT REFERENCES users (id),"
+  "  target TEXT NOT NULL,"
+  "  amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),"
+  "  currency TEXT NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_at INTEGER NOT NULL,"
+  "  result_id TEXT,"
+  "  last_error TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX payment_outbox_due ON payment_outbox (status, next_attempt_at);"
+  "CREATE INDEX payment_outbox_booking ON payment_outbox (booking_id);"
+
+  /* Append-only, double entry: the rows of one txn_id sum to zero. */
+  "CREATE TABLE ledger_entries ("
+  "  id TEXT PRIMARY KEY,"
+  "  txn_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  account TEXT NOT NULL,"
+  "  amount_minor INTEGER NOT NULL,"
+  "  currency TEXT NOT NULL,"
+  "  booking_id TEXT REFERENCES bookings (id),"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX ledger_entries_txn ON ledger_entries (txn_id);"
+  "CREATE INDEX ledger_entries_account ON ledger_entries (account, created_at);"
+  "CREATE INDEX ledger_entries_booking ON ledger_entries (booking_id);";
+
 const ParlaMigration parla_db_migrations[] = {
   { 1, "accounts, teachers, availability, offerings, sessions, bookings", migration_1 },
   { 2, "chat messages, receipts, realtime notices", migration_2 },
   { 3, "session words carry status and times", migration_3 },
   { 4, "sessions drop the unread search_text", migration_4 },
   { 5, "calls and their attendance", migration_5 },
+  { 6, "prepaid minutes, packages and instant calls", migration_6 },
+  { 7, "payments, Stripe events, outbox and ledger", migration_7 },
   { 0, NULL, NULL },
 };

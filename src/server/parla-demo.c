@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "parla-minutes.h"
 #include "parla-server-private.h"
 
 #define DEMO_PASSWORD "parla-demo"
@@ -2049,6 +2050,71 @@ refresh_sessions (DemoSeed  *seed,
   return seed_sessions (seed, error);
 }
 
+/* Minutes: the packages a learner could buy, and minutes for every demo
+ * learner to call a tutor now, topped up whenever they run low. */
+static const struct
+{
+  const char *id;
+  const char *name;
+  gint64      minutes;
+  gint64      price_minor;
+  gint64      validity_days;
+} demo_packages[] = {
+  { "demo-30", "30 minutes", 30, 1200, 90 },
+  { "demo-60", "1 hour", 60, 2200, 180 },
+  { "demo-120", "2 hours", 120, 4000, 365 },
+  { "demo-300", "5 hours", 300, 9000, 365 },
+};
+
+#define DEMO_MINUTES          120
+#define DEMO_MINUTES_LOW      10
+#define DEMO_MINUTES_DAYS     365
+
+static gboolean
+seed_minutes (DemoSeed  *seed,
+              GError   **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (demo_packages); i++)
+    if (parla_db_exec (seed->db, error,
+                       "INSERT INTO minute_packages (id, name, minutes, price_minor, currency, validity_days, "
+                       "active, created_at, updated_at) VALUES ($1, $2, $3, $4, 'EUR', $5, 1, $6, $6) "
+                       "ON CONFLICT (id) DO NOTHING",
+                       PARLA_DB_TEXT, demo_packages[i].id,
+                       PARLA_DB_TEXT, demo_packages[i].name,
+                       PARLA_DB_INT, demo_packages[i].minutes,
+                       PARLA_DB_INT, demo_packages[i].price_minor,
+                       PARLA_DB_INT, demo_packages[i].validity_days,
+                       PARLA_DB_INT, seed->now,
+                       PARLA_DB_END) < 0)
+      return FALSE;
+
+  for (guint i = 0; i < N_STUDENTS; i++)
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *entry = NULL;
+      gint64 balance;
+
+      if (!lookup_user (seed->db, students[i].email, &id, error))
+        return FALSE;
+      if (id == NULL)
+        continue;
+
+      balance = parla_minutes_balance (seed->db, id, seed->now, NULL, error);
+      if (balance < 0)
+        return FALSE;
+      if (balance >= DEMO_MINUTES_LOW * 60)
+        continue;
+
+      entry = parla_minutes_credit (seed->db, id, "grant", DEMO_MINUTES * 60,
+                                    seed->now + DEMO_MINUTES_DAYS * 24 * 3600,
+                                    NULL, NULL, "Demo minutes", NULL, seed->now, error);
+      if (entry == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * parla_demo_seed:
  * @db: a migrated database
@@ -2057,9 +2123,11 @@ refresh_sessions (DemoSeed  *seed,
  *
  * Seeds the demo accounts (all with the password "parla-demo"), ten
  * teachers with profiles, hours and offerings, a fortnight of group
- * sessions with some seats taken, and a confirmed and a pending lesson for
- * the demo learner. Does nothing if the demo learner already exists, but
- * for scheduling new group sessions when none remain in the future.
+ * sessions with some seats taken, a confirmed and a pending lesson for
+ * the demo learner, minute packages, and 120 minutes for every demo learner
+ * to call a tutor now. Does nothing if the demo learner already exists, but
+ * for scheduling new group sessions when none remain in the future and
+ * topping up the minutes of a demo learner who has less than 10 left.
  */
 gboolean
 parla_demo_seed (ParlaDb                  *db,
@@ -2106,7 +2174,7 @@ parla_demo_seed (ParlaDb                  *db,
       ok = hashes != NULL && seed_catalogue (&seed, hashes, error);
     }
 
-  if (!ok)
+  if (!ok || !seed_minutes (&seed, error))
     goto fail;
 
   return parla_db_commit (db, error);

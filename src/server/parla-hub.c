@@ -59,6 +59,7 @@
 
 #include "parla-chat.h"
 #include "parla-hub.h"
+#include "parla-instant-calls.h"
 #include "parla-ws-conn.h"
 
 #define MAX_ROOMS_PER_CONNECTION 64
@@ -198,6 +199,11 @@ struct _ParlaHub
   GMutex               attendance_mutex;
   GQueue               attendance;       /* Attendance, oldest first */
   gboolean             attendance_running;
+
+  /* who is "available" for instant calls since when, shared with the
+   * workers (parla_hub_dup_available()) */
+  GMutex               available_mutex;
+  GHashTable          *available;        /* user id -> gint64 * */
 };
 
 G_DEFINE_FINAL_TYPE (ParlaHub, parla_hub, G_TYPE_OBJECT)
@@ -470,6 +476,26 @@ conn_send_ack (HubConn    *conn,
 
 /* Users and presence */
 
+/* Who is available for instant calls, for the workers that match them
+ * (parla-instant-calls.c): from their presence.set until another status
+ * or their last connection going. */
+static void
+set_available (ParlaHub   *self,
+               const char *user_id,
+               gboolean    available)
+{
+  g_mutex_lock (&self->available_mutex);
+  if (!available)
+    g_hash_table_remove (self->available, user_id);
+  else if (!g_hash_table_contains (self->available, user_id))
+    {
+      gint64 since = parla_server_now (self->server);
+
+      g_hash_table_insert (self->available, g_strdup (user_id), g_memdup2 (&since, sizeof since));
+    }
+  g_mutex_unlock (&self->available_mutex);
+}
+
 static void
 user_free (HubUser *user)
 {
@@ -737,7 +763,13 @@ attendance_work (ParlaDb   *db,
           for (GList *l = batch.head; l != NULL && local_error == NULL; l = l->next)
             {
               Attendance *attendance = l->data;
+              gboolean instant = FALSE;
 
+              /* An instant call keeps its own record (parla-instant-calls.c). */
+              if (!parla_instant_call_record_stay (db, attendance->call_id, attendance->user_id,
+                                                   attendance->at, attendance->joined, &instant,
+                                                   &local_error) || instant)
+                continue;
               if (attendance->joined)
                 attendance_apply_join (db, attendance, &local_error);
               else
@@ -1057,6 +1089,7 @@ conn_drop (HubConn    *conn,
       conn->user = NULL;
       if (last)
         {
+          set_available (self, user->id, FALSE);
           unwatch_all (self, user);
           g_hash_table_remove (self->users, user->id);
         }
@@ -1905,6 +1938,7 @@ handle_presence_set (ParlaHub   *self,
   if (user->status != presence_names[status])
     {
       user->status = presence_names[status];
+      set_available (self, user->id, g_str_equal (user->status, "available"));
       publish_presence (self, user->id, user->status);
     }
 
@@ -3106,6 +3140,8 @@ parla_hub_finalize (GObject *object)
   g_string_free (self->signal_text, TRUE);
   g_queue_clear_full (&self->attendance, (GDestroyNotify) attendance_free);
   g_mutex_clear (&self->attendance_mutex);
+  g_clear_pointer (&self->available, g_hash_table_unref);
+  g_mutex_clear (&self->available_mutex);
 
   G_OBJECT_CLASS (parla_hub_parent_class)->finalize (object);
 }
@@ -3133,6 +3169,8 @@ parla_hub_init (ParlaHub *self)
   self->signal_text = g_string_sized_new (1024);
   g_mutex_init (&self->attendance_mutex);
   g_queue_init (&self->attendance);
+  g_mutex_init (&self->available_mutex);
+  self->available = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /**
@@ -3347,4 +3385,31 @@ parla_hub_get_n_connections (ParlaHub *self)
   g_return_val_if_fail (PARLA_IS_HUB (self), 0);
 
   return g_hash_table_size (self->conns);
+}
+
+/**
+ * parla_hub_dup_available:
+ *
+ * Who is available for instant calls now, and since when; safe from any
+ * thread.
+ *
+ * Returns: (transfer full): user id -> (gint64 *) the server time they
+ *   became available
+ */
+GHashTable *
+parla_hub_dup_available (ParlaHub *self)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (PARLA_IS_HUB (self), copy);
+
+  g_mutex_lock (&self->available_mutex);
+  g_hash_table_iter_init (&iter, self->available);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_memdup2 (value, sizeof (gint64)));
+  g_mutex_unlock (&self->available_mutex);
+
+  return copy;
 }

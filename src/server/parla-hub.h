@@ -62,5 +62,6 @@ void        parla_hub_publish_events     (ParlaHub                *self,
                                           GPtrArray               *events);
 void        parla_hub_shutdown           (ParlaHub                *self);
 guint       parla_hub_get_n_connections  (ParlaHub                *self);
+GHashTable *parla_hub_dup_available      (ParlaHub                *self);
 
 G_END_DECLS

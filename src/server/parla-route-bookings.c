@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "parla-payments.h"
 #include "parla-server-private.h"
 
 #define DAY (24 * 3600)
@@ -122,6 +123,9 @@ handle_book_offering (ParlaRequest  *req,
     }
 
   start = parla_json_get_instant (body, "start", 0);
+  /* Holds that ran out on our clock no longer take the time. */
+  if (!parla_payments_release_expired (req, error))
+    return NULL;
   if (!check_slot (req, parla_offering_get_teacher_id (offering), start,
                    parla_offering_get_duration_minutes (offering), NULL, error))
     return NULL;
@@ -133,6 +137,12 @@ handle_book_offering (ParlaRequest  *req,
   lesson.start = start;
   lesson.end = start + (gint64) parla_offering_get_duration_minutes (offering) * 60;
   lesson.status = parla_offering_get_requires_approval (offering) ? PARLA_BOOKING_PENDING : PARLA_BOOKING_CONFIRMED;
+  /* A paid lesson is held until Stripe says it is paid. */
+  if (parla_offering_get_price_minor (offering) > 0 && parla_payments_enabled (req->config))
+    {
+      lesson.paid_status = lesson.status;
+      lesson.status = PARLA_BOOKING_PAYMENT_PENDING;
+    }
   lesson.topic = parla_json_get_string (body, "topic", "");
   lesson.message = parla_json_get_string (body, "message", "");
   lesson.price_minor = parla_offering_get_price_minor (offering);
@@ -264,6 +274,8 @@ answer (ParlaRequest        *req,
 
   /* A rejected request is refunded whatever was paid. */
   refund = status == PARLA_BOOKING_REJECTED ? parla_booking_get_price_minor (booking) : -1;
+  if (status == PARLA_BOOKING_REJECTED && !parla_payments_refund (req, id, refund, error))
+    return NULL;
 
   if (parla_db_exec (req->db, error,
                      "UPDATE bookings SET status = $2, refund_minor = NULLIF($3, -1), updated_at = $4 WHERE id = $1",

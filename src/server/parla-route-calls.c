@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "parla-chat.h"
+#include "parla-instant-calls.h"
 #include "parla-server-private.h"
 
 /* The call opens this long before the start, as session.starting comes. */
@@ -64,11 +65,11 @@ turn_credential (const char *secret,
 /* "ice_servers": exactly what RTCPeerConnection's iceServers takes. A
  * STUN entry has urls only; the TURN entry, given only when a secret is
  * configured, has credentials for @user_id that expire after the ttl. */
-static void
-add_ice_servers (JsonBuilder             *builder,
-                 const ParlaServerConfig *config,
-                 const char              *user_id,
-                 gint64                   now)
+void
+parla_calls_add_ice_servers (JsonBuilder             *builder,
+                             const ParlaServerConfig *config,
+                             const char              *user_id,
+                             gint64                   now)
 {
   json_builder_set_member_name (builder, "ice_servers");
   json_builder_begin_array (builder);
@@ -142,10 +143,12 @@ add_participants (JsonBuilder      *builder,
   return parla_db_rows_get_error (rows, error);
 }
 
-/* Join takes no body: nothing, or an empty object. */
-static gboolean
-check_no_body (ParlaRequest  *req,
-               GError       **error)
+/* Joining (and the other steps of a call) take no body: nothing, or an
+ * empty object. @what names the step in the error: "Joining". */
+gboolean
+parla_calls_check_no_body (ParlaRequest  *req,
+                           const char    *what,
+                           GError       **error)
 {
   JsonObject *body = parla_request_body (req);
   JsonObjectIter iter;
@@ -158,7 +161,7 @@ check_no_body (ParlaRequest  *req,
   if (json_object_iter_next (&iter, &name, NULL))
     {
       parla_set_error (error, PARLA_ERROR_INVALID_INPUT, name,
-                       "Joining takes no body, or {}: “%s” is not expected", name);
+                       "%s takes no body, or {}: “%s” is not expected", what, name);
       return FALSE;
     }
 
@@ -281,7 +284,7 @@ join_call (ParlaRequest     *req,
   parla_json_add_string (builder, "room", room);
   if (!add_participants (builder, req, owner, error))
     return NULL;
-  add_ice_servers (builder, req->config, req->user_id, req->now);
+  parla_calls_add_ice_servers (builder, req->config, req->user_id, req->now);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -436,7 +439,7 @@ handle_join_session (ParlaRequest  *req,
   JsonNode *node;
   gboolean found = FALSE;
 
-  if (!check_no_body (req, error))
+  if (!parla_calls_check_no_body (req, "Joining", error))
     return NULL;
 
   node = join_session (req, id, &found, &local_error);
@@ -466,7 +469,7 @@ handle_join_booking (ParlaRequest  *req,
   JsonNode *node;
   gboolean found = FALSE;
 
-  if (!check_no_body (req, error))
+  if (!parla_calls_check_no_body (req, "Joining", error))
     return NULL;
 
   rows = parla_db_query (req->db, error,
@@ -534,19 +537,32 @@ add_attendance (JsonBuilder   *builder,
 }
 
 /* The call for those who may join it: when it started and ended, who may
- * be in it, and who was, when. */
+ * be in it, and who was, when. An instant call (parla-instant-calls.c)
+ * shows its own state to its learner and the teachers it rang. */
 static JsonNode *
 handle_get_call (ParlaRequest  *req,
                  GError       **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *room = NULL;
   g_autofree char *session_id = NULL;
   g_autofree char *booking_id = NULL;
   const char *call_id = parla_request_param (req, 0);
   CallOwner owner;
   gboolean member = FALSE;
+  gboolean instant = FALSE;
+  JsonNode *node;
+
+  node = parla_instant_call_lookup (req, call_id, &instant, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (instant)
+    return node;
 
   room = parla_room_name ("call", call_id);
   if (parla_room_parse (room, NULL, NULL) &&

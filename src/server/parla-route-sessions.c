@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "parla-hub.h"
+#include "parla-payments.h"
 #include "parla-server-private.h"
 
 #define MAX_SESSION_MINUTES 1440
@@ -24,7 +25,7 @@
   "SELECT s.document, s.seats_taken, s.capacity, s.status, s.start_at, s.end_at, " \
   "u.display_name, b.id, b.status FROM sessions s JOIN users u ON u.id = s.host_id " \
   "LEFT JOIN bookings b ON b.session_id = s.id AND b.learner_id = $1 " \
-  "AND b.kind = 'session' AND b.status IN ('confirmed', 'pending') "
+  "AND b.kind = 'session' AND b.status IN ('confirmed', 'pending', 'payment_pending') "
 
 static ParlaSession *
 session_from_row (ParlaDbRows  *rows,
@@ -600,7 +601,7 @@ cancel_all_seats (ParlaRequest  *req,
 
   rows = parla_db_query (req->db, error,
                          "SELECT id FROM bookings WHERE session_id = $1 AND kind = 'session' "
-                         "AND status IN ('confirmed', 'pending')",
+                         "AND status IN ('confirmed', 'pending', 'payment_pending')",
                          PARLA_DB_TEXT, session_id,
                          PARLA_DB_END);
   if (rows == NULL)
@@ -638,7 +639,8 @@ move_all_seats (ParlaRequest  *req,
 
   rows = parla_db_query (req->db, error,
                          "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 "
-                         "WHERE session_id = $1 AND kind = 'session' AND status IN ('confirmed', 'pending') "
+                         "WHERE session_id = $1 AND kind = 'session' "
+                         "AND status IN ('confirmed', 'pending', 'payment_pending') "
                          "RETURNING id, status",
                          PARLA_DB_TEXT, session_id,
                          PARLA_DB_INT, to_start,
@@ -826,6 +828,18 @@ handle_book (ParlaRequest  *req,
       return NULL;
     }
 
+  /* Seats held for payments that ran out on our clock are free again,
+   * the caller's own expired hold included. */
+  if (!parla_payments_release_expired (req, error))
+    return NULL;
+  if (parla_session_get_my_booking_id (session) != NULL)
+    {
+      g_clear_object (&session);
+      session = parla_session_load (req, id, error);
+      if (session == NULL)
+        return NULL;
+    }
+
   if (parla_session_get_my_booking_id (session) != NULL)
     {
       parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL, "You already have a seat in this session");
@@ -857,6 +871,12 @@ handle_book (ParlaRequest  *req,
   seat.end = parla_session_get_end (session);
   seat.status = PARLA_BOOKING_CONFIRMED;
   seat.price_minor = parla_session_get_price_minor (session);
+  /* A paid seat is held until Stripe says it is paid. */
+  if (seat.price_minor > 0 && parla_payments_enabled (req->config))
+    {
+      seat.paid_status = PARLA_BOOKING_CONFIRMED;
+      seat.status = PARLA_BOOKING_PAYMENT_PENDING;
+    }
   seat.currency = parla_session_get_currency (session);
 
   return parla_booking_create (req, &seat, error);

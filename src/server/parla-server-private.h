@@ -13,6 +13,15 @@ G_BEGIN_DECLS
 
 typedef struct _ParlaRequest ParlaRequest;
 typedef struct _ParlaHubEvent ParlaHubEvent;
+typedef struct _ParlaHub ParlaHub;
+typedef struct _ParlaPayments ParlaPayments;
+
+/* Work on the main context once a request's transaction committed and
+ * before it is answered (e.g. a call to Stripe); it may replace
+ * req->response or set req->error, then calls @resume (@resume_data). */
+typedef void (*ParlaAfterCommit) (ParlaRequest *req,
+                                  GSourceFunc   resume,
+                                  gpointer      resume_data);
 
 /* A handler runs on a worker thread with its own database connection. It
  * returns the response body (or NULL for 204) and may set req->status;
@@ -57,6 +66,7 @@ struct _ParlaRequest
   GBytes            *body;
   char              *authorization;
   char              *idempotency_key;
+  char              *stripe_signature;
   char              *remote_address;
   JsonNode          *json;            /* the parsed body, or NULL */
   gint64             now;
@@ -77,6 +87,9 @@ struct _ParlaRequest
 
   /* owned: ParlaHubEvent to push once the transaction committed */
   GPtrArray         *events;
+
+  /* set by a handler: see #ParlaAfterCommit */
+  ParlaAfterCommit   after_commit;
 };
 
 /* parla-request.c */
@@ -151,6 +164,8 @@ void        parla_login_limiter_failed    (ParlaLoginLimiter *limiter,
                                            const char    *address,
                                            gint64         now);
 ParlaLoginLimiter *_parla_server_get_login_limiter (ParlaServer *self);
+ParlaHub   *_parla_server_get_hub         (ParlaServer   *self);
+ParlaPayments *_parla_server_get_payments (ParlaServer   *self);
 
 /* parla-server.c: work for the hub, on a worker thread with a database
  * connection of the pool, like a request's handler. @now is the server
@@ -189,6 +204,9 @@ ParlaBooking *parla_booking_load          (ParlaRequest  *req,
                                            const char    *booking_id,
                                            gboolean       with_history,
                                            GError       **error);
+ParlaBooking *parla_booking_load_any      (ParlaRequest  *req,
+                                           const char    *booking_id,
+                                           GError       **error);
 gboolean    parla_booking_record_change   (ParlaRequest  *req,
                                            const char    *booking_id,
                                            const char    *action,
@@ -212,6 +230,7 @@ typedef struct
   const char         *message;
   gint64              price_minor;
   const char         *currency;
+  ParlaBookingStatus  paid_status;   /* with status payment_pending: the status once paid */
 } ParlaNewBooking;
 
 char       *parla_booking_insert          (ParlaRequest  *req,
@@ -270,6 +289,7 @@ extern const ParlaRoute parla_booking_routes[];
 extern const ParlaRoute parla_meta_routes[];
 extern const ParlaRoute parla_realtime_routes[];
 extern const ParlaRoute parla_call_routes[];
+extern const ParlaRoute parla_payment_routes[];
 
 /* parla-demo.c */
 gboolean    parla_demo_seed               (ParlaDb       *db,

@@ -19,6 +19,8 @@
 #include <libsoup/soup.h>
 
 #include "parla-hub.h"
+#include "parla-instant-calls.h"
+#include "parla-payments.h"
 #include "parla-server-private.h"
 
 #define IDEMPOTENCY_KEY_MAX 255
@@ -40,6 +42,8 @@ struct _ParlaServer
   ParlaLoginLimiter *limiter;
   GMainContext      *context;
   ParlaHub          *hub;
+  ParlaPayments     *payments;
+  ParlaInstantClock *instant_clock;
 
   /* guarded by db_mutex */
   GMutex             db_mutex;
@@ -82,6 +86,9 @@ static const ParlaRoute *route_tables[] = {
   parla_meta_routes,
   parla_realtime_routes,
   parla_call_routes,
+  parla_payment_routes,
+  parla_minute_routes,
+  parla_instant_call_routes,
 };
 
 /* Config */
@@ -112,7 +119,17 @@ parla_server_config_new (void)
   config->ws_token_check_seconds = 2;
   config->ws_session_scan_seconds = 60;
   config->turn_ttl_seconds = 24 * 3600;
+  config->payment_hold_seconds = 15 * 60;
+  config->payment_scan_seconds = 30;
   config->policy = parla_policy_new_default ();
+  config->ring_timeout_seconds = 30;
+  config->missed_rings_limit = 3;
+  config->billing_unit_seconds = 60;
+  config->balance_grace_seconds = 10;
+  config->teacher_rate_minor = 30;
+  config->instant_currency = g_strdup ("EUR");
+  config->grant_validity_days = 365;
+  config->expiry_warning_days = 7;
 
   return config;
 }
@@ -128,7 +145,12 @@ config_copy (const ParlaServerConfig *src)
   config->stun_urls = g_strdupv (src->stun_urls);
   config->turn_urls = g_strdupv (src->turn_urls);
   config->turn_secret = g_strdup (src->turn_secret);
+  config->stripe_secret_key = g_strdup (src->stripe_secret_key);
+  config->stripe_webhook_secret = g_strdup (src->stripe_webhook_secret);
+  config->stripe_api_base = g_strdup (src->stripe_api_base);
+  config->payments_mode = g_strdup (src->payments_mode);
   config->policy = parla_policy_copy (src->policy);
+  config->instant_currency = g_strdup (src->instant_currency);
 
   return config;
 }
@@ -145,7 +167,12 @@ parla_server_config_free (ParlaServerConfig *config)
   g_strfreev (config->stun_urls);
   g_strfreev (config->turn_urls);
   g_free (config->turn_secret);
+  g_free (config->stripe_secret_key);
+  g_free (config->stripe_webhook_secret);
+  g_free (config->stripe_api_base);
+  g_free (config->payments_mode);
   g_clear_pointer (&config->policy, parla_policy_unref);
+  g_free (config->instant_currency);
   g_free (config);
 }
 
@@ -161,6 +188,7 @@ parla_request_free (ParlaRequest *req)
   g_clear_pointer (&req->body, g_bytes_unref);
   g_free (req->authorization);
   g_free (req->idempotency_key);
+  g_free (req->stripe_signature);
   g_free (req->remote_address);
   g_clear_pointer (&req->json, json_node_unref);
   g_free (req->user_id);
@@ -540,6 +568,14 @@ complete_job (gpointer data)
   Job *job = data;
   ParlaRequest *req = job->req;
   ParlaServer *self = job->server;
+
+  if (req != NULL && req->error == NULL && req->after_commit != NULL)
+    {
+      ParlaAfterCommit after_commit = g_steal_pointer (&req->after_commit);
+
+      after_commit (req, complete_job, job);
+      return G_SOURCE_REMOVE;
+    }
 
   if (job->in_flight_key != NULL)
     g_hash_table_remove (self->in_flight, job->in_flight_key);
@@ -932,6 +968,7 @@ on_request_cb (SoupServer        *soup,
       parla_request_query (req, "access_token") != NULL)
     req->authorization = g_strconcat ("Bearer ", parla_request_query (req, "access_token"), NULL);
   req->remote_address = g_strdup (soup_server_message_get_remote_host (msg));
+  req->stripe_signature = g_strdup (soup_message_headers_get_one (headers, "Stripe-Signature"));
 
   job = g_new0 (Job, 1);
   job->server = g_object_ref (self);
@@ -1142,7 +1179,8 @@ parla_server_new (const ParlaServerConfig  *config,
 
   g_return_val_if_fail (config != NULL, NULL);
 
-  if (!parla_policy_validate (config->policy, error))
+  if (!parla_policy_validate (config->policy, error) ||
+      !parla_payments_check_config (config, error))
     return NULL;
 
   self = g_object_new (PARLA_TYPE_SERVER, NULL);
@@ -1168,6 +1206,8 @@ parla_server_new (const ParlaServerConfig  *config,
 
   backplane = parla_hub_backplane_new_local ();
   self->hub = parla_hub_new (self, self->config, backplane);
+  self->payments = parla_payments_new (self, self->config);
+  self->instant_clock = parla_instant_clock_new (self);
 
   self->soup = soup_server_new ("server-header", "parla-server/" PACKAGE_VERSION, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), NULL);
@@ -1279,6 +1319,9 @@ parla_server_shutdown (ParlaServer *self)
   /* WebSockets are no longer the SoupServer's: the hub closes them. */
   if (self->hub != NULL)
     parla_hub_shutdown (self->hub);
+  if (self->payments != NULL)
+    parla_payments_shutdown (self->payments);
+  g_clear_pointer (&self->instant_clock, parla_instant_clock_free);
 
   if (self->service != NULL)
     {
@@ -1306,6 +1349,7 @@ parla_server_shutdown (ParlaServer *self)
 
   g_clear_object (&self->soup);
   g_clear_object (&self->hub);
+  g_clear_object (&self->payments);
   close_dbs (self);
 }
 
@@ -1395,6 +1439,18 @@ ParlaLoginLimiter *
 _parla_server_get_login_limiter (ParlaServer *self)
 {
   return self->limiter;
+}
+
+ParlaHub *
+_parla_server_get_hub (ParlaServer *self)
+{
+  return self->hub;
+}
+
+ParlaPayments *
+_parla_server_get_payments (ParlaServer *self)
+{
+  return self->payments;
 }
 
 /**

@@ -43,8 +43,25 @@ typedef struct
   char        *turn_secret;                  /* coturn's static-auth-secret; NULL: no TURN entry.
                                               * Never logged. */
   int          turn_ttl_seconds;             /* TURN credentials expire after: 86400 */
+  char        *stripe_secret_key;            /* STRIPE_SECRET_KEY; NULL: test mode. Never logged. */
+  char        *stripe_webhook_secret;        /* STRIPE_WEBHOOK_SECRET, several comma-separated. Never logged. */
+  char        *stripe_api_base;              /* STRIPE_API_BASE; NULL: https://api.stripe.com */
+  char        *payments_mode;                /* PARLA_PAYMENTS: "auto" (NULL: Stripe with a key, else the
+                                              * test mode with --demo, else off), "stripe", "test", "off" */
+  int          payment_hold_seconds;         /* an unpaid slot or seat is held: 900 */
+  int          payment_scan_seconds;         /* expired holds and the outbox are looked at: 30 */
+  int          payout_delay_seconds;         /* a lesson's earnings are available after its end plus: 0 */
   gboolean     demo;
   ParlaPolicy *policy;
+  /* calls with a tutor now (parla-instant-calls.c, parla-minutes.c) */
+  int          ring_timeout_seconds;         /* a ring unanswered this long moves on: 30 */
+  int          missed_rings_limit;           /* rings timing out in a row that make a teacher unavailable: 3 */
+  int          billing_unit_seconds;         /* calls are billed per started unit: 60 (per minute) */
+  int          balance_grace_seconds;        /* a call out of minutes ends this long after: 10 */
+  int          teacher_rate_minor;           /* a teacher earns per billed minute, in minor units: 30 */
+  char        *instant_currency;             /* of that rate: "EUR" */
+  int          grant_validity_days;          /* minutes granted by an admin expire after: 365 */
+  int          expiry_warning_days;          /* minutes.expiring this long before: 7 */
 } ParlaServerConfig;
 
 ParlaServerConfig *parla_server_config_new        (void);
