@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$root"
 grep -v '^#' po/POTFILES.in | grep . > "$work/files"
-xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 \
          --files-from="$work/files" --output="$work/parla.pot"
 
 status=0

@@ -100,10 +100,10 @@ parla_format_date (GDateTime *date_time)
 
   if (g_date_time_get_year (now) == g_date_time_get_year (date_time))
     /* Translators: a date in this year, see the strftime manual */
-    return g_date_time_format (date_time, _("%a %e %b"));
+    return g_date_time_format (date_time, _("%a %-e %b"));
 
   /* Translators: a date in another year, see the strftime manual */
-  return g_date_time_format (date_time, _("%a %e %b %Y"));
+  return g_date_time_format (date_time, _("%a %-e %b %Y"));
 }
 
 /**

@@ -8,8 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include "parla-a11y.h"
 #include "parla-error.h"
 #include "parla-pages.h"
+#include "parla-presence-switch.h"
 #include "parla-sign-in-page.h"
 #include "parla-window.h"
 
@@ -39,6 +41,7 @@ struct _ParlaWindow
   AdwViewStack         *view_stack;
   GtkRevealer          *offline_revealer;
   GtkLabel             *offline_label;
+  ParlaPresenceSwitch  *presence_switch;
 
   gulong                session_expired_id;
   guint                 loaded_for_teacher : 1;
@@ -90,6 +93,7 @@ load_pages (ParlaWindow *self)
         continue;
 
       page = g_object_new (pages[i].get_type (), "context", self->context, NULL);
+      parla_a11y_name_inner_controls (page);
       stack_page = adw_view_stack_add_titled (self->view_stack, page, pages[i].name,
                                               g_dgettext (GETTEXT_PACKAGE, pages[i].title));
       adw_view_stack_page_set_icon_name (stack_page, pages[i].icon_name);
@@ -113,6 +117,7 @@ update_user (ParlaWindow *self)
     }
 
   load_pages (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->presence_switch), parla_context_get_is_teacher (self->context));
   gtk_stack_set_visible_child_name (self->main_stack, "main");
 }
 
@@ -215,6 +220,7 @@ parla_window_constructed (GObject *object)
   G_OBJECT_CLASS (parla_window_parent_class)->constructed (object);
 
   parla_sign_in_page_set_context (self->sign_in_page, self->context);
+  parla_presence_switch_set_context (self->presence_switch, self->context);
 
   if (settings != NULL)
     {
@@ -326,6 +332,7 @@ parla_window_class_init (ParlaWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PARLA_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (PARLA_TYPE_PRESENCE_SWITCH);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/app/parla/Parla/parla-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ParlaWindow, toast_overlay);
@@ -334,6 +341,7 @@ parla_window_class_init (ParlaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParlaWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ParlaWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, ParlaWindow, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, ParlaWindow, presence_switch);
 
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);

@@ -254,9 +254,11 @@ on_clicked (GtkButton *button,
 void
 ui_click (GtkWidget *widget)
 {
+  g_autoptr(GtkWidget) held = g_object_ref (widget);
   gboolean clicked = FALSE;
   gulong id = 0;
 
+  /* Held: a click may destroy the button it was on (a dialog's). */
   g_assert_true (gtk_widget_get_mapped (widget));
   g_assert_true (gtk_widget_is_sensitive (widget));
 
