@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "parla-preferences-window.h"
 #include "parla-sign-in-page.h"
 #include "ui-test-utils.h"
 
@@ -158,6 +159,43 @@ test_offline (void)
   ui_app_free (app);
 }
 
+/* The shortcuts window parses (every accelerator in it is valid) and shows
+ * its groups; the preferences window shows the account and the server. */
+static void
+test_shortcuts_and_preferences (void)
+{
+  PtServer *server = ui_server_start_demo ();
+  UiApp *app = ui_app_new (server);
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/app/parla/Parla/gtk/help-overlay.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  GtkWindow *preferences;
+
+  g_assert_nonnull (shortcuts);
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (app->window));
+  gtk_window_present (shortcuts);
+  ui_wait_drawn (GTK_WIDGET (shortcuts));
+  g_assert_nonnull (ui_find (GTK_WIDGET (shortcuts), GTK_TYPE_SHORTCUTS_GROUP, NULL));
+  ui_screenshot_as_is (shortcuts, "shortcuts");
+  gtk_window_destroy (shortcuts);
+
+  ui_app_sign_in (app, UI_TEACHER_EMAIL, UI_DEMO_PASSWORD);
+  preferences = parla_preferences_window_new (app->context);
+  gtk_window_set_transient_for (preferences, GTK_WINDOW (app->window));
+  gtk_window_present (preferences);
+  ui_wait_drawn (GTK_WIDGET (preferences));
+  /* Signed in: the account is shown and the server cannot change. */
+  g_assert_nonnull (ui_find (GTK_WIDGET (preferences), ADW_TYPE_ACTION_ROW,
+                             parla_user_get_display_name (parla_context_get_user (app->context))));
+  g_assert_false (gtk_widget_get_sensitive (ui_get (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW,
+                                                    "Server address")));
+  ui_screenshot_as_is (preferences, "preferences");
+  gtk_window_set_focus (preferences, NULL);
+  gtk_window_destroy (preferences);
+
+  ui_app_free (app);
+  pt_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -167,6 +205,7 @@ main (int   argc,
   g_test_add_func ("/ui/app/sign-in", test_sign_in);
   g_test_add_func ("/ui/app/sign-up", test_sign_up);
   g_test_add_func ("/ui/app/bad-server", test_bad_server);
+  g_test_add_func ("/ui/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add_func ("/ui/app/offline", test_offline);
 
   return g_test_run ();
