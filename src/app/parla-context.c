@@ -63,6 +63,7 @@ enum {
 
 enum {
   SESSION_EXPIRED,
+  RECONNECTED,
   N_SIGNALS
 };
 
@@ -105,6 +106,10 @@ on_realtime_state_cb (ParlaContext *self)
     }
 
   update_online (self);
+
+  /* Connected (again): what happened meanwhile reached nobody. */
+  if (parla_realtime_get_state (self->realtime) == PARLA_REALTIME_CONNECTED && self->user != NULL)
+    g_signal_emit (self, signals[RECONNECTED], 0);
 }
 
 static void
@@ -354,6 +359,17 @@ parla_context_class_init (ParlaContextClass *klass)
    * default handler signs out locally; windows show the sign-in page with
    * a reason.
    */
+  /**
+   * ParlaContext::reconnected:
+   *
+   * The realtime connection is up, at sign-in or again after a drop
+   * (which is also when #ParlaContext:online turns back %TRUE): pages
+   * reload what may have changed while no event could reach them.
+   */
+  signals[RECONNECTED] =
+    g_signal_new ("reconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   signals[SESSION_EXPIRED] =
     g_signal_new_class_handler ("session-expired", G_TYPE_FROM_CLASS (klass),
                                 G_SIGNAL_RUN_LAST,

@@ -953,10 +953,10 @@ on_leaflet_visible_child_cb (ParlaDiscoverPage *self)
 }
 
 static void
-on_online_changed_cb (ParlaDiscoverPage *self)
+on_reconnected_cb (ParlaDiscoverPage *self)
 {
   /* Back online after a failed search: try again. */
-  if (parla_context_get_online (self->context) && self->last_error != NULL)
+  if (self->last_error != NULL)
     reload (self);
 }
 
@@ -1186,8 +1186,8 @@ parla_discover_page_constructed (GObject *object)
   if (realtime != NULL)
     g_signal_connect_object (realtime, "event::session.seats",
                              G_CALLBACK (on_session_seats_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->context, "notify::online",
-                           G_CALLBACK (on_online_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "reconnected",
+                           G_CALLBACK (on_reconnected_cb), self, G_CONNECT_SWAPPED);
 
   reload (self);
 }

@@ -307,18 +307,10 @@ on_booking_event_cb (ParlaRealtime     *realtime,
 }
 
 static void
-on_realtime_state_cb (ParlaRequestsPage *self)
+on_reconnected_cb (ParlaRequestsPage *self)
 {
   /* Connected (again): catch up with what happened while it was not. */
-  if (parla_realtime_get_state (parla_context_get_realtime (self->context)) == PARLA_REALTIME_CONNECTED &&
-      self->loaded && !self->loading)
-    load (self);
-}
-
-static void
-on_online_changed_cb (ParlaRequestsPage *self)
-{
-  if (parla_context_get_online (self->context) && !self->loading)
+  if (!self->loading)
     load (self);
 }
 
@@ -553,9 +545,7 @@ parla_requests_page_constructed (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (booking_events); i++)
     g_signal_connect_object (realtime, booking_events[i], G_CALLBACK (on_booking_event_cb), self, 0);
-  g_signal_connect_object (self->context, "notify::online", G_CALLBACK (on_online_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (realtime, "notify::state", G_CALLBACK (on_realtime_state_cb), self,
+  g_signal_connect_object (self->context, "reconnected", G_CALLBACK (on_reconnected_cb), self,
                            G_CONNECT_SWAPPED);
 
   if (user != NULL)

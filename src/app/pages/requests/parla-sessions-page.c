@@ -391,18 +391,10 @@ on_reload_event_cb (ParlaRealtime     *realtime,
 }
 
 static void
-on_realtime_state_cb (ParlaSessionsPage *self)
+on_reconnected_cb (ParlaSessionsPage *self)
 {
   /* Connected (again): catch up with what happened while it was not. */
-  if (parla_realtime_get_state (parla_context_get_realtime (self->context)) == PARLA_REALTIME_CONNECTED &&
-      self->loaded && self->n_loading == 0)
-    load (self);
-}
-
-static void
-on_online_changed_cb (ParlaSessionsPage *self)
-{
-  if (parla_context_get_online (self->context) && self->n_loading == 0)
+  if (self->n_loading == 0)
     load (self);
 }
 
@@ -572,9 +564,7 @@ parla_sessions_page_constructed (GObject *object)
   for (guint i = 0; i < G_N_ELEMENTS (reload_events); i++)
     g_signal_connect_object (realtime, reload_events[i], G_CALLBACK (on_reload_event_cb), self, 0);
   g_signal_connect_object (realtime, "event::session.seats", G_CALLBACK (on_seats_cb), self, 0);
-  g_signal_connect_object (self->context, "notify::online", G_CALLBACK (on_online_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (realtime, "notify::state", G_CALLBACK (on_realtime_state_cb), self,
+  g_signal_connect_object (self->context, "reconnected", G_CALLBACK (on_reconnected_cb), self,
                            G_CONNECT_SWAPPED);
 
   load (self);

@@ -371,19 +371,11 @@ on_booking_event_cb (ParlaRealtime     *realtime,
 }
 
 static void
-on_realtime_state_cb (ParlaSchedulePage *self)
+on_reconnected_cb (ParlaSchedulePage *self)
 {
-  /* Connected (again): catch up with what happened while it was not. */
-  if (parla_realtime_get_state (parla_context_get_realtime (self->context)) == PARLA_REALTIME_CONNECTED &&
-      self->loaded && !self->loading)
-    load (self);
-}
-
-static void
-on_online_changed_cb (ParlaSchedulePage *self)
-{
-  /* Back online: whatever the outbox sent, and what happened meanwhile. */
-  if (parla_context_get_online (self->context) && !self->loading)
+  /* Connected (again): whatever the outbox sent, and what happened
+   * meanwhile. */
+  if (!self->loading)
     load (self);
 }
 
@@ -783,9 +775,7 @@ parla_schedule_page_constructed (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (booking_events); i++)
     g_signal_connect_object (realtime, booking_events[i], G_CALLBACK (on_booking_event_cb), self, 0);
-  g_signal_connect_object (self->context, "notify::online", G_CALLBACK (on_online_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (realtime, "notify::state", G_CALLBACK (on_realtime_state_cb), self,
+  g_signal_connect_object (self->context, "reconnected", G_CALLBACK (on_reconnected_cb), self,
                            G_CONNECT_SWAPPED);
 
   self->tick_id = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
