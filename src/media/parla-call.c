@@ -403,8 +403,8 @@ add_peer_full (ParlaCall  *self,
                gboolean    reconnection)
 {
   g_autoptr(ParlaPeer) peer = NULL;
+  g_autoptr(ParlaPeer) old = NULL;
   g_autoptr(GError) error = NULL;
-  ParlaPeer *old;
 
   old = g_hash_table_lookup (self->peers, user_id);
   if (old != NULL)
@@ -417,7 +417,6 @@ add_peer_full (ParlaCall  *self,
       g_hash_table_remove (self->peers, user_id);
       _parla_peer_close (old, PARLA_CALL_STATE_ENDED, NULL);
       g_signal_handlers_disconnect_by_data (old, self);
-      g_object_unref (old);
     }
 
   if (g_hash_table_size (self->peers) + 1 >= PARLA_CALL_MAX_PARTICIPANTS)
@@ -430,6 +429,10 @@ add_peer_full (ParlaCall  *self,
                           self->stun_uri, (const char * const *) self->turn_uris);
   if (reconnection)
     _parla_peer_set_reconnection (peer);
+  /* What was sent while the old connection's data channel was not open
+   * goes on the new one: a reconnection loses no in-call event. */
+  if (old != NULL)
+    _parla_peer_move_pending_data (old, peer);
   g_signal_connect (peer, "send", G_CALLBACK (on_peer_send_cb), self);
   g_signal_connect (peer, "state-changed", G_CALLBACK (on_peer_state_changed_cb), self);
   g_signal_connect (peer, "track-added", G_CALLBACK (on_peer_track_added_cb), self);
@@ -1448,7 +1451,9 @@ send_to (ParlaCall   *self,
  * @error: return location for a #GError
  *
  * Sends a binary message on the reliable, ordered "parla" data channel.
- * Before the channel opens, messages wait in a bounded queue.
+ * Before the channel opens, and while the connection to a participant is
+ * being replaced, messages wait in a bounded queue; none is lost to a
+ * reconnection that does not give up.
  *
  * Returns: %TRUE if the message was sent or queued
  */

@@ -48,6 +48,8 @@ gboolean        _parla_peer_add_screen       (ParlaPeer           *self,
 void            _parla_peer_remove_screen    (ParlaPeer           *self);
 GstElement     *_parla_peer_get_webrtcbin    (ParlaPeer           *self);
 void            _parla_peer_set_reconnection (ParlaPeer           *self);
+void            _parla_peer_move_pending_data (ParlaPeer          *from,
+                                               ParlaPeer          *to);
 gboolean        _parla_peer_is_new_session   (ParlaPeer           *self,
                                               JsonObject          *message);
 gboolean        _parla_peer_check_media      (ParlaPeer           *self,

@@ -348,6 +348,8 @@ emit_send (ParlaPeer *self,
   g_signal_emit (self, signals[SEND], 0, payload);
 }
 
+static void flush_pending_data (ParlaPeer *self);
+
 static void
 set_state (ParlaPeer      *self,
            ParlaCallState  state)
@@ -367,6 +369,9 @@ set_state (ParlaPeer      *self,
 
   hold = g_object_ref (self);
   g_signal_emit (self, signals[STATE_CHANGED], 0, state);
+
+  if (state == PARLA_CALL_STATE_CONNECTED)
+    flush_pending_data (self);
 }
 
 static void
@@ -767,9 +772,12 @@ on_unattached_output_probe_cb (GstPad          *pad,
 
 /* Builds tee ! queue ! [valve !] encoder and starts it, its output
  * dropped until attach_send_branch(). With @early (ahead of any offer),
- * nothing is built while the capture is still starting: its stream-start
- * may be on its way through the tee, and a pad made then gets data
- * before it. NULL without an error when nothing is built. */
+ * nothing is built while the capture is still starting: a tee pad made
+ * while the segment is on its way through the tee misses it (the tee
+ * copies the sticky events it has, and forwards the segment to the pads
+ * it had), and then gets data before any segment. So a pad counts only
+ * once the segment was copied onto it. NULL without an error when
+ * nothing is built. */
 static SendBranch *
 prepare_send_branch_full (ParlaPeer       *self,
                           ParlaTrackKind   kind,
@@ -792,9 +800,9 @@ prepare_send_branch_full (ParlaPeer       *self,
 
   if (early)
     {
-      g_autoptr(GstEvent) started = gst_pad_get_sticky_event (tee_pad, GST_EVENT_STREAM_START, 0);
+      g_autoptr(GstEvent) segment = gst_pad_get_sticky_event (tee_pad, GST_EVENT_SEGMENT, 0);
 
-      if (started == NULL)
+      if (segment == NULL)
         {
           _parla_local_media_release_pad (self->local, g_steal_pointer (&tee_pad));
           return NULL;
@@ -1641,10 +1649,23 @@ on_webrtc_pad_removed_cb (GstElement *webrtc,
 
 /* Data channel */
 
+/* Data goes on the channel while it is open and the connection is not
+ * being replaced; otherwise it waits (bounded) for a channel, this one or
+ * the next connection's. */
+static gboolean
+may_send_data (ParlaPeer *self)
+{
+  return self->channel_open && self->channel != NULL &&
+         self->state != PARLA_CALL_STATE_RECONNECTING;
+}
+
 static void
 flush_pending_data (ParlaPeer *self)
 {
   PendingData *pending;
+
+  if (!may_send_data (self))
+    return;
 
   while ((pending = g_queue_pop_head (&self->pending_data)) != NULL)
     {
@@ -3528,6 +3549,31 @@ _parla_peer_is_offerer (ParlaPeer *self)
 }
 
 /*
+ * _parla_peer_move_pending_data:
+ * @from: a closed peer
+ * @to: the peer that replaces it, not started yet
+ *
+ * Moves the data messages @from queued (its channel was not open) to the
+ * end of @to's queue: they go once @to's channel opens.
+ */
+void
+_parla_peer_move_pending_data (ParlaPeer *from,
+                               ParlaPeer *to)
+{
+  PendingData *pending;
+
+  g_return_if_fail (PARLA_IS_PEER (from));
+  g_return_if_fail (PARLA_IS_PEER (to));
+
+  while ((pending = g_queue_pop_head (&from->pending_data)) != NULL)
+    {
+      from->pending_data_bytes -= g_bytes_get_size (pending->data);
+      to->pending_data_bytes += g_bytes_get_size (pending->data);
+      g_queue_push_tail (&to->pending_data, pending);
+    }
+}
+
+/*
  * _parla_peer_set_reconnection:
  *
  * This peer replaces a lost connection to the same participant: it reports
@@ -3627,7 +3673,8 @@ _parla_peer_get_webrtcbin (ParlaPeer *self)
  * _parla_peer_send_data:
  *
  * Sends one message on the "parla" data channel, or queues it (bounded)
- * until the channel opens.
+ * until the channel opens, or while the connection is reconnecting; a new
+ * connection that replaces this one takes the queue over.
  */
 gboolean
 _parla_peer_send_data (ParlaPeer  *self,
@@ -3651,7 +3698,7 @@ _parla_peer_send_data (ParlaPeer  *self,
       return FALSE;
     }
 
-  if (!self->channel_open || self->channel == NULL)
+  if (!may_send_data (self))
     {
       PendingData *pending;
 

@@ -195,6 +195,9 @@ test_reconnect (void)
                  parla_call_get_state (bob->call) == PARLA_CALL_STATE_RECONNECTING, MT_WAIT);
   g_assert_cmpint (mt_party_get_participant_state (alice, "bob"), ==, PARLA_CALL_STATE_RECONNECTING);
 
+  /* Said while reconnecting: it waits for the new connection. */
+  g_assert_true (parla_call_send_text (alice->call, "bob", "during the cut", NULL));
+
   /* Bob, who offered, reconnects with a new connection, which the probes
    * on the old one do not touch: both are connected again, with media. */
   MT_WAIT_UNTIL (parla_call_get_state (alice->call) == PARLA_CALL_STATE_CONNECTED &&
@@ -207,9 +210,16 @@ test_reconnect (void)
   g_assert_null (alice->error);
   g_assert_null (bob->error);
 
-  /* The data channel is new too. */
+  /* The data channel is new too, and what was said during the cut came
+   * first, once. */
   g_assert_true (parla_call_send_text (alice->call, "bob", "still there?", NULL));
-  MT_WAIT_UNTIL (mt_party_get_remote (bob, "alice")->messages->len == 1, MT_WAIT);
+  MT_WAIT_UNTIL (mt_party_get_remote (bob, "alice")->messages->len == 2, MT_WAIT);
+  g_assert_cmpstr (g_ptr_array_index (mt_party_get_remote (bob, "alice")->messages, 0), ==,
+                   "during the cut");
+  g_assert_cmpstr (g_ptr_array_index (mt_party_get_remote (bob, "alice")->messages, 1), ==,
+                   "still there?");
+  mt_spin (500);
+  g_assert_cmpuint (mt_party_get_remote (bob, "alice")->messages->len, ==, 2);
 
   loss_forget (&alice_loss);
   loss_forget (&bob_loss);
