@@ -2968,6 +2968,22 @@ stats_replied (ParlaPeer *self,
   _parla_stats_sample_read (&sample, reply);
   GST_LOG ("peer %s: stats %" GST_PTR_FORMAT, self->user_id, reply);
 
+  /* Packets that reached the RTP session count as media for the watchdog,
+   * even when the jitter buffer drops them as late: a path that carries
+   * packets is not lost, however slow the machine behind it. They came
+   * after the previous sample, which is the time they prove. */
+  if (self->last_stats.time_us != 0 && sample.packets_received > self->last_stats.packets_received)
+    {
+      int proven_ms = (self->last_stats.time_us - self->created_time) / 1000;
+      int seen_ms;
+
+      /* Never back: the probe may have seen a later packet meanwhile. */
+      do
+        seen_ms = g_atomic_int_get (&self->last_rx_ms);
+      while (proven_ms > seen_ms &&
+             !g_atomic_int_compare_and_exchange (&self->last_rx_ms, seen_ms, proven_ms));
+    }
+
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->receive_branches->len; i++)
     {
