@@ -54,5 +54,6 @@ void        parla_calls_add_ice_servers    (JsonBuilder             *builder,
 
 extern const ParlaRoute parla_instant_call_routes[];
 extern const ParlaRoute parla_minute_routes[];
+extern const ParlaRoute parla_minute_refund_routes[];
 
 G_END_DECLS

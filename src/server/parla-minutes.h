@@ -88,4 +88,18 @@ gboolean    parla_minutes_credit_purchase  (ParlaDb      *db,
                                             gboolean     *out_duplicate,
                                             GError      **error);
 
+/* Refunds up to @seconds (0: all it can) of what @call_id was debited,
+ * into the lots it came from that have not expired; @out_expired gets
+ * the seconds that came from lots expired since. Returns the seconds
+ * refunded, or -1 with @error set. (parla-minute-refunds.c) */
+gint64      parla_minutes_refund_call      (ParlaDb      *db,
+                                            const char   *call_id,
+                                            const char   *learner_id,
+                                            gint64        seconds,
+                                            const char   *reason,
+                                            const char   *created_by,
+                                            gint64        now,
+                                            gint64       *out_expired,
+                                            GError      **error);
+
 G_END_DECLS

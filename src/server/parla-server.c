@@ -88,6 +88,7 @@ static const ParlaRoute *route_tables[] = {
   parla_call_routes,
   parla_payment_routes,
   parla_minute_routes,
+  parla_minute_refund_routes,
   parla_instant_call_routes,
 };
 

@@ -397,6 +397,189 @@ test_never_negative (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* An instant call of the learner's, ended or not, that was debited
+ * @seconds from the learner's lots, straight in the database. */
+static void
+billed_call (Fixture    *f,
+             const char *call_id,
+             const char *status,
+             gint64      seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParlaDb) db = parla_db_open (f->server->db_url, &error);
+
+  g_assert_no_error (error);
+  parla_db_begin_write (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (parla_db_exec (db, &error,
+                                  "INSERT INTO instant_calls (id, learner_id, teacher_id, status, language, "
+                                  "created_at, billed_seconds) VALUES ($1, $2, $3, $4, 'es', $5, $6)",
+                                  PARLA_DB_TEXT, call_id,
+                                  PARLA_DB_TEXT, f->learner_id,
+                                  PARLA_DB_TEXT, f->teacher_id,
+                                  PARLA_DB_TEXT, status,
+                                  PARLA_DB_INT, (gint64) T0,
+                                  PARLA_DB_INT, seconds,
+                                  PARLA_DB_END), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (parla_minutes_debit (db, f->learner_id, seconds, call_id, T0, &error), ==, seconds);
+  g_assert_no_error (error);
+  parla_db_commit (db, &error);
+  g_assert_no_error (error);
+}
+
+/* Support gives back what a call used, into the lots it came from, never
+ * more than it used; bad requests change nothing. */
+static void
+test_refund_call (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *bad_bodies[] = {
+    "{\"minutes\":1}",
+    "{\"reason\":\"   \"}",
+    "{\"reason\":\"r\",\"minutes\":0}",
+    "{\"reason\":\"r\",\"minutes\":\"1\"}",
+    "{\"reason\":\"r\",\"minutes\":1.5}",
+    "{\"reason\":42}",
+    "[\"reason\"]",
+    "{\"reason\":",
+  };
+  g_autoptr(PtWs) ws = pt_ws_connect (f->server, f->learner);
+  g_autoptr(PtResponse) refund = NULL;
+  g_autoptr(PtResponse) rest = NULL;
+  g_autoptr(PtResponse) again = NULL;
+  g_autoptr(PtResponse) ledger = NULL;
+  g_autoptr(PtResponse) live = NULL;
+  g_autoptr(PtResponse) expired = NULL;
+  g_autoptr(GString) huge = g_string_new ("{\"reason\":\"");
+  JsonNode *event;
+  gint64 entries;
+
+  /* A lot of 20 minutes for 60 days and one of a minute for 30 days,
+   * half of which another call took: call-1's 90 s are 30 s from the
+   * short lot and 60 s from the long one. */
+  grant (f, f->learner_id, 20, 60);
+  grant (f, f->learner_id, 1, 30);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ParlaDb) db = parla_db_open (f->server->db_url, &error);
+
+    g_assert_no_error (error);
+    parla_db_begin_write (db, &error);
+    g_assert_cmpint (parla_minutes_debit (db, f->learner_id, 30, "other-call", T0, &error), ==, 30);
+    parla_db_commit (db, &error);
+    g_assert_no_error (error);
+  }
+  billed_call (f, "call-1", "ended", 90);
+  g_assert_cmpint (balance_seconds (f, f->learner), ==, 1260 - 30 - 90);
+  entries = ledger_count (f, f->learner);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_bodies); i++)
+    {
+      g_autoptr(PtResponse) bad = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund",
+                                              f->admin, bad_bodies[i], NULL);
+
+      g_assert_cmpuint (bad->status, ==, 400);
+    }
+  for (guint i = 0; i < 300; i++)
+    g_string_append (huge, "x");
+  g_string_append (huge, "\"}");
+  {
+    g_autoptr(PtResponse) bad = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund",
+                                            f->admin, huge->str, NULL);
+    g_autoptr(PtResponse) learner = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund",
+                                                f->learner, "{\"reason\":\"please\"}", NULL);
+    g_autoptr(PtResponse) teacher = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund",
+                                                f->teacher, "{\"reason\":\"please\"}", NULL);
+    g_autoptr(PtResponse) anonymous = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund",
+                                                  NULL, "{\"reason\":\"please\"}", NULL);
+    g_autoptr(PtResponse) missing = pt_request (f->server, "POST", "/api/v1/admin/calls/nope/refund",
+                                                f->admin, "{\"reason\":\"r\"}", NULL);
+
+    pt_assert_error (bad, 400, "invalid_input");
+    pt_assert_error (learner, 403, "forbidden");
+    pt_assert_error (teacher, 403, "forbidden");
+    pt_assert_status (anonymous, 401);
+    pt_assert_error (missing, 404, "not_found");
+  }
+  g_assert_cmpint (ledger_count (f, f->learner), ==, entries);
+  g_assert_cmpint (balance_seconds (f, f->learner), ==, 1140);
+
+  /* A minute of it (into the long lot), then the rest, then nothing. */
+  refund = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund", f->admin,
+                       "{\"reason\":\"Teacher could not be heard\",\"minutes\":1}", NULL);
+  pt_assert_status (refund, 200);
+  g_assert_cmpint (pt_int (refund, "refunded_seconds"), ==, 60);
+  g_assert_cmpstr (pt_str (refund, "learner_id"), ==, f->learner_id);
+  g_assert_cmpint (pt_int (refund, "balance.seconds"), ==, 1200);
+  event = pt_ws_wait (ws, "minutes.refunded", WAIT);
+  g_assert_cmpint (pt_node_int (event, "refunded_seconds"), ==, 60);
+  g_assert_cmpint (pt_node_int (event, "seconds"), ==, 1200);
+  json_node_unref (event);
+
+  rest = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund", f->admin,
+                     "{\"reason\":\"the rest\",\"minutes\":5}", NULL);
+  pt_assert_status (rest, 200);
+  g_assert_cmpint (pt_int (rest, "refunded_seconds"), ==, 30);
+  g_assert_cmpint (balance_seconds (f, f->learner), ==, 1230);
+
+  again = pt_request (f->server, "POST", "/api/v1/admin/calls/call-1/refund", f->admin,
+                      "{\"reason\":\"again\"}", NULL);
+  pt_assert_error (again, 409, "invalid_state");
+  g_assert_cmpint (ledger_count (f, f->learner), ==, entries + 2);
+
+  /* Two refund entries (all at T0: the ledger's order among them is the
+   * ids'), each naming the call and a lot. */
+  ledger = pt_request (f->server, "GET", "/api/v1/me/minute-ledger", f->learner, NULL, NULL);
+  entries = pt_int (ledger, "total");
+  {
+    gint64 refunded = 0;
+    guint n = 0;
+
+    for (gint64 i = 0; i < entries; i++)
+      {
+        g_autofree char *kind = g_strdup_printf ("items[%" G_GINT64_FORMAT "].kind", i);
+        g_autofree char *call = g_strdup_printf ("items[%" G_GINT64_FORMAT "].call_id", i);
+        g_autofree char *lot = g_strdup_printf ("items[%" G_GINT64_FORMAT "].lot_id", i);
+        g_autofree char *seconds = g_strdup_printf ("items[%" G_GINT64_FORMAT "].seconds", i);
+
+        if (g_strcmp0 (pt_str (ledger, kind), "refund") != 0)
+          continue;
+        g_assert_cmpstr (pt_str (ledger, call), ==, "call-1");
+        g_assert_nonnull (pt_str (ledger, lot));
+        refunded += pt_int (ledger, seconds);
+        n++;
+      }
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_cmpint (refunded, ==, 90);
+  }
+
+  /* Not while the meter may still run (30 s from each lot). */
+  billed_call (f, "call-2", "connected", 60);
+  live = pt_request (f->server, "POST", "/api/v1/admin/calls/call-2/refund", f->admin,
+                     "{\"reason\":\"r\"}", NULL);
+  pt_assert_error (live, 409, "invalid_state");
+  g_assert_cmpint (ledger_count (f, f->learner), ==, entries + 2);
+
+  /* Minutes from a lot that expired since cannot come back this way. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ParlaDb) db = parla_db_open (f->server->db_url, &error);
+
+    g_assert_no_error (error);
+    parla_db_begin_write (db, &error);
+    g_assert_cmpint (parla_db_exec (db, &error, "UPDATE instant_calls SET status = 'ended' WHERE id = 'call-2'",
+                                    PARLA_DB_END), ==, 1);
+    parla_db_commit (db, &error);
+    g_assert_no_error (error);
+  }
+  pt_server_set_now (f->server, T0 + 61 * DAY);
+  expired = pt_request (f->server, "POST", "/api/v1/admin/calls/call-2/refund", f->admin,
+                        "{\"reason\":\"r\"}", NULL);
+  pt_assert_error (expired, 409, "invalid_state");
+  g_assert_nonnull (strstr (pt_str (expired, "error.message"), "expired"));
+}
+
 /* The payments' entry point credits a package once per payment. */
 static void
 test_purchase_idempotent (Fixture       *f,
@@ -552,6 +735,7 @@ main (int   argc,
   ADD ("create-admin", test_create_admin);
   ADD ("demo", test_demo);
   ADD ("binary", test_binary);
+  ADD ("refund-call", test_refund_call);
 
   return g_test_run ();
 }
