@@ -1243,6 +1243,47 @@ _parla_local_media_has (ParlaLocalMedia *self,
   return get_tee (self, kind) != NULL;
 }
 
+/* On a streaming thread, until a tee pad has a segment. The tee copies
+ * the sticky events it has onto a new pad, and forwards a new segment to
+ * the pads it has: a pad made while the capture's first segment goes
+ * through falls between the two and would push frames with no segment.
+ * Such a pad gets the tee's segment, and the frame it was pushing is
+ * dropped so that the next one goes after it. */
+static GstPadProbeReturn
+on_tee_pad_buffer_cb (GstPad          *pad,
+                      GstPadProbeInfo *info,
+                      gpointer         user_data)
+{
+  g_autoptr(GstEvent) segment = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  g_autoptr(GstElement) tee = NULL;
+  g_autoptr(GstPad) sink = NULL;
+
+  if (segment != NULL)
+    return GST_PAD_PROBE_REMOVE;
+
+  tee = gst_pad_get_parent_element (pad);
+  if (tee != NULL)
+    sink = gst_element_get_static_pad (tee, "sink");
+  if (sink != NULL)
+    segment = gst_pad_get_sticky_event (sink, GST_EVENT_SEGMENT, 0);
+  if (segment != NULL)
+    gst_pad_store_sticky_event (pad, segment);
+
+  return GST_PAD_PROBE_DROP;
+}
+
+static GstPad *
+request_tee_pad (GstElement *tee)
+{
+  GstPad *pad = gst_element_request_pad_simple (tee, "src_%u");
+
+  if (pad != NULL)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                       on_tee_pad_buffer_cb, NULL, NULL);
+
+  return pad;
+}
+
 /*
  * _parla_local_media_request_pad:
  *
@@ -1257,7 +1298,7 @@ _parla_local_media_request_pad (ParlaLocalMedia *self,
   if (tee == NULL)
     return NULL;
 
-  return gst_element_request_pad_simple (tee, "src_%u");
+  return request_tee_pad (tee);
 }
 
 /*
