@@ -20,6 +20,7 @@
 #include "parla-media-enums.h"
 #include "parla-media-init.h"
 #include "parla-peer-private.h"
+#include "parla-remote-track-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (parla_call_debug);
 #define GST_CAT_DEFAULT parla_call_debug
@@ -70,6 +71,7 @@ struct _ParlaCall
   char            **turn_uris;
   GstElement       *pipeline;
   ParlaLocalMedia  *local;
+  ParlaRemoteTrack *local_video_track; /* the self-view, once asked for */
   GHashTable       *peers;        /* user id -> ParlaPeer */
   GHashTable       *members;      /* user id -> display name; the room as we know it */
   GHashTable       *failures;     /* user id -> failed connections since they joined */
@@ -195,6 +197,7 @@ teardown (ParlaCall *self)
     {
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
       g_clear_handle_id (&self->bus_watch_id, g_source_remove);
+      g_clear_object (&self->local_video_track);
       g_clear_pointer (&self->local, _parla_local_media_free);
       gst_clear_object (&self->pipeline);
     }
@@ -1784,3 +1787,42 @@ parla_call_dup_screen_restore_token (ParlaCall *self)
 }
 
 /* End of devices and the portal's screen share */
+
+/**
+ * parla_call_get_local_video_track:
+ * @self: a #ParlaCall
+ *
+ * The self-view: the local camera or test source as RGBA samples (at most
+ * 640 pixels wide), through the same #ParlaRemoteTrack::new-sample as a
+ * remote track. The first call adds the branch; it takes frames off the
+ * capture without holding it back, and gets none while the camera is off
+ * (parla_call_set_video_enabled()). What is sent does not change.
+ *
+ * Returns: (transfer none) (nullable): the self-view, or %NULL when the
+ *   call does not capture video, is not started or is over; take a
+ *   reference to keep it past the end of the call
+ */
+ParlaRemoteTrack *
+parla_call_get_local_video_track (ParlaCall *self)
+{
+  g_autoptr(GError) error = NULL;
+  GstElement *appsink;
+
+  g_return_val_if_fail (PARLA_IS_CALL (self), NULL);
+
+  if (self->local_video_track != NULL || self->local == NULL ||
+      !_parla_local_media_has (self->local, PARLA_TRACK_VIDEO))
+    return self->local_video_track;
+
+  appsink = _parla_local_media_add_self_view (self->local, &error);
+  if (appsink == NULL)
+    {
+      g_warning ("No self-view: %s", error->message);
+      return NULL;
+    }
+
+  self->local_video_track = _parla_remote_track_new (self->local_user_id, PARLA_TRACK_VIDEO,
+                                                     appsink);
+
+  return self->local_video_track;
+}

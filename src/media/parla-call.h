@@ -76,5 +76,6 @@ gboolean        parla_call_start_screen_share_finish (ParlaCall           *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 char           *parla_call_dup_screen_restore_token  (ParlaCall           *self);
+ParlaRemoteTrack *parla_call_get_local_video_track   (ParlaCall           *self);
 
 G_END_DECLS

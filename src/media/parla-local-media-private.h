@@ -59,6 +59,8 @@ void             _parla_local_media_start_screen_async  (ParlaLocalMedia     *se
 gboolean         _parla_local_media_start_screen_finish (GAsyncResult        *result,
                                                          GError             **error);
 void             _parla_local_media_stop_screen      (ParlaLocalMedia  *self);
+GstElement      *_parla_local_media_add_self_view    (ParlaLocalMedia  *self,
+                                                      GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaLocalMedia, _parla_local_media_free)
 

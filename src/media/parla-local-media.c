@@ -101,6 +101,7 @@ struct _ParlaLocalMedia
   GstElement       *audio_tee;
   GstElement       *volume;
   GstElement       *mixer;
+  GstElement       *self_view;      /* the self-view's appsink, once asked for */
   ParlaLocalMediaDeviceLostFunc  device_lost;
   ParlaLocalMediaScreenEndedFunc screen_ended;
   gpointer                       callback_data;
@@ -1804,4 +1805,109 @@ _parla_local_media_stop_screen (ParlaLocalMedia *self)
 
   g_clear_pointer (&self->screen_elements, g_ptr_array_unref);
   self->screen_tee = NULL;
+}
+
+/* The self-view: while the camera is off the tee carries the shared black
+ * frame, which the self-view drops rather than shows. */
+static GstPadProbeReturn
+on_self_view_buffer_probe_cb (GstPad          *pad,
+                              GstPadProbeInfo *info,
+                              gpointer         user_data)
+{
+  ParlaLocalMedia *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  if (gst_buffer_n_memory (buffer) > 0 &&
+      gst_buffer_peek_memory (buffer, 0) == gst_buffer_peek_memory (self->black, 0))
+    return GST_PAD_PROBE_DROP;
+
+  return GST_PAD_PROBE_OK;
+}
+
+/*
+ * _parla_local_media_add_self_view:
+ *
+ * Hangs a branch off the video tee, once:
+ *
+ *   tee ! queue (leaky) ! convert ! scale ! RGBA, at most 640 wide ! appsink
+ *
+ * The queue drops old frames rather than hold the tee back, so a slow
+ * renderer never slows down what is sent; no frames arrive while the camera
+ * is off.
+ *
+ * Returns: (transfer none) (nullable): the self-view's appsink, or %NULL
+ *   with @error set when there is no video capture
+ */
+GstElement *
+_parla_local_media_add_self_view (ParlaLocalMedia  *self,
+                                  GError          **error)
+{
+  g_autoptr(GstCaps) caps = NULL;
+  g_autoptr(GstPad) tee_pad = NULL;
+  g_autoptr(GstPad) queue_pad = NULL;
+  GstElement *elements[5];
+  int width, height, fps;
+
+  if (self->self_view != NULL)
+    return self->self_view;
+
+  if (self->video_tee == NULL)
+    {
+      g_set_error_literal (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_INVALID_STATE,
+                           "No camera or test source is captured");
+      return NULL;
+    }
+
+  parla_call_options_get_video_size (self->options, &width, &height, &fps);
+  if (width > 640)
+    {
+      height = MAX (2, (height * 640 / width) & ~1);
+      width = 640;
+    }
+  caps = gst_caps_new_simple ("video/x-raw",
+                              "format", G_TYPE_STRING, "RGBA",
+                              "width", G_TYPE_INT, width,
+                              "height", G_TYPE_INT, height,
+                              NULL);
+
+  if (!(elements[0] = make (self->pipeline, "queue", error)) ||
+      !(elements[1] = make (self->pipeline, "videoconvert", error)) ||
+      !(elements[2] = make (self->pipeline, "videoscale", error)) ||
+      !(elements[3] = make (self->pipeline, "capsfilter", error)) ||
+      !(elements[4] = make (self->pipeline, "appsink", error)))
+    return NULL;
+
+  gst_util_set_object_arg (G_OBJECT (elements[0]), "leaky", "downstream");
+  g_object_set (elements[0], "max-size-buffers", 2, "max-size-bytes", 0,
+                "max-size-time", (guint64) 0, NULL);
+  g_object_set (elements[3], "caps", caps, NULL);
+  g_object_set (elements[4], "sync", FALSE, "async", FALSE, "max-buffers", 1, "drop", TRUE,
+                "enable-last-sample", FALSE, NULL);
+
+  if (!gst_element_link_many (elements[0], elements[1], elements[2], elements[3], elements[4],
+                              NULL))
+    {
+      g_set_error_literal (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_PIPELINE,
+                           "Cannot link the self-view");
+      return NULL;
+    }
+
+  queue_pad = gst_element_get_static_pad (elements[0], "sink");
+  gst_pad_add_probe (queue_pad, GST_PAD_PROBE_TYPE_BUFFER, on_self_view_buffer_probe_cb,
+                     self, NULL);
+
+  for (int i = G_N_ELEMENTS (elements) - 1; i >= 0; i--)
+    gst_element_sync_state_with_parent (elements[i]);
+
+  tee_pad = request_tee_pad (self->video_tee);
+  if (gst_pad_link (tee_pad, queue_pad) != GST_PAD_LINK_OK)
+    {
+      g_set_error_literal (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_PIPELINE,
+                           "Cannot link the self-view");
+      return NULL;
+    }
+
+  self->self_view = elements[4];
+
+  return self->self_view;
 }

@@ -14,6 +14,7 @@
 #include "parla-loopback-signaling.h"
 #include "parla-media-enums.h"
 #include "parla-media-init.h"
+#include "parla-media-preview.h"
 #include "parla-media-probe.h"
 #include "parla-media-types.h"
 #include "parla-remote-track.h"

@@ -504,6 +504,81 @@ test_bad_ice_servers (void)
   g_assert_error (error, PARLA_MEDIA_ERROR, PARLA_MEDIA_ERROR_INVALID_ARGUMENT);
 }
 
+static int
+sample_width (GstSample *sample)
+{
+  GstStructure *structure = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+  int width = 0;
+
+  gst_structure_get_int (structure, "width", &width);
+  return width;
+}
+
+/* The self-view: the local test pattern as RGBA frames, none while the
+ * camera is off, and the far side keeps receiving the same track. */
+static void
+test_local_video (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GstSample) sample = NULL;
+  MtRemote *at_alice;
+  ParlaRemoteTrack *local, *remote_track;
+  guint64 n_off;
+
+  wait_connected (fixture);
+  at_alice = mt_party_get_remote (fixture->alice, "bob");
+  MT_WAIT_UNTIL (mt_remote_sees_smpte (at_alice), MT_WAIT);
+  remote_track = at_alice->video;
+
+  local = parla_call_get_local_video_track (fixture->bob->call);
+  g_assert_nonnull (local);
+  g_assert_true (parla_call_get_local_video_track (fixture->bob->call) == local);
+  g_assert_cmpint (parla_remote_track_get_kind (local), ==, PARLA_TRACK_VIDEO);
+  g_assert_cmpstr (parla_remote_track_get_user_id (local), ==, "bob");
+
+  MT_WAIT_UNTIL (parla_remote_track_get_n_samples (local) >= 3, MT_WAIT);
+  sample = parla_remote_track_dup_last_sample (local);
+  g_assert_cmpint (sample_width (sample), ==, 320);
+  g_assert_true (mt_sample_is_smpte (sample));
+  g_clear_pointer (&sample, gst_sample_unref);
+
+  /* Camera off: the far side sees black, the self-view gets nothing. */
+  parla_call_set_video_enabled (fixture->bob->call, FALSE);
+  MT_WAIT_UNTIL (mt_remote_sees_black (at_alice), MT_WAIT);
+  mt_spin (200);
+  n_off = parla_remote_track_get_n_samples (local);
+  mt_spin (500);
+  g_assert_cmpuint (parla_remote_track_get_n_samples (local), ==, n_off);
+  sample = parla_remote_track_dup_last_sample (local);
+  g_assert_false (mt_sample_is_black (sample));
+  g_clear_pointer (&sample, gst_sample_unref);
+
+  parla_call_set_video_enabled (fixture->bob->call, TRUE);
+  MT_WAIT_UNTIL (parla_remote_track_get_n_samples (local) > n_off + 3, MT_WAIT);
+  MT_WAIT_UNTIL (mt_remote_sees_smpte (at_alice), MT_WAIT);
+
+  /* The same stream at the far side: no new track, no renegotiation. */
+  g_assert_true (at_alice->video == remote_track);
+  g_assert_cmpuint (at_alice->n_removed, ==, 0);
+  g_assert_null (fixture->alice->error);
+  g_assert_null (fixture->bob->error);
+}
+
+/* No video captured: no self-view. */
+static void
+test_local_video_none (void)
+{
+  g_autoptr(ParlaLoopbackRoom) room = parla_loopback_room_new ();
+  g_autoptr(ParlaCallOptions) options = mt_options_new (440);
+  g_autoptr(MtParty) party = NULL;
+
+  parla_call_options_set_video_source (options, PARLA_MEDIA_SOURCE_NONE);
+  party = mt_party_new (room, "carol", options);
+  g_assert_null (parla_call_get_local_video_track (party->call));
+  mt_party_start (party);
+  g_assert_null (parla_call_get_local_video_track (party->call));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -526,6 +601,8 @@ main (int   argc,
   g_test_add_func ("/media/call/h264", test_h264);
   g_test_add_func ("/media/call/start-twice", test_start_twice);
   g_test_add_func ("/media/call/bad-ice-servers", test_bad_ice_servers);
+  ADD ("/media/call/local-video", test_local_video, NULL);
+  g_test_add_func ("/media/call/local-video/none", test_local_video_none);
 
   return g_test_run ();
 }
