@@ -40,6 +40,8 @@ struct _ParlaBooking
   char               *currency;
   char               *checkout_url;
   char               *refund_status;
+  char               *learner_time_zone;
+  char               *reject_reason;
   ParlaPolicy        *policy;
   GPtrArray          *history;  /* ParlaBookingChange */
 
@@ -88,6 +90,8 @@ enum {
   PROP_HOLD_EXPIRES_AT,
   PROP_CHECKOUT_URL,
   PROP_REFUND_STATUS,
+  PROP_LEARNER_TIME_ZONE,
+  PROP_REJECT_REASON,
   N_PROPS
 };
 
@@ -125,6 +129,8 @@ static const ParlaField booking_fields[] = {
   { "hold_expires_at", PARLA_FIELD_INSTANT, SERVER_NULLABLE },
   { "checkout_url", PARLA_FIELD_STRING, SERVER_NULLABLE, 0, 0 },
   { "refund_status", PARLA_FIELD_ENUM, SERVER_NULLABLE, 0, 0, refund_status_names },
+  { "learner_time_zone", PARLA_FIELD_STRING, SERVER_NULLABLE, 0, 0 },
+  { "reject_reason", PARLA_FIELD_STRING, SERVER_NULLABLE, 0, 0 },
 };
 
 static const ParlaField change_fields[] = {
@@ -218,6 +224,8 @@ parla_booking_finalize (GObject *object)
   g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->checkout_url, g_free);
   g_clear_pointer (&self->refund_status, g_free);
+  g_clear_pointer (&self->learner_time_zone, g_free);
+  g_clear_pointer (&self->reject_reason, g_free);
   g_clear_pointer (&self->policy, parla_policy_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
 
@@ -338,6 +346,14 @@ parla_booking_get_property (GObject    *object,
       g_value_set_string (value, self->refund_status);
       break;
 
+    case PROP_LEARNER_TIME_ZONE:
+      g_value_set_string (value, self->learner_time_zone);
+      break;
+
+    case PROP_REJECT_REASON:
+      g_value_set_string (value, self->reject_reason);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -451,6 +467,14 @@ parla_booking_set_property (GObject      *object,
 
     case PROP_REFUND_STATUS:
       parla_booking_set_refund_status (self, g_value_get_string (value));
+      break;
+
+    case PROP_LEARNER_TIME_ZONE:
+      parla_booking_set_learner_time_zone (self, g_value_get_string (value));
+      break;
+
+    case PROP_REJECT_REASON:
+      parla_booking_set_reject_reason (self, g_value_get_string (value));
       break;
 
     default:
@@ -602,6 +626,18 @@ parla_booking_class_init (ParlaBookingClass *klass)
   /* "pending", "succeeded", "failed" or NULL */
   properties[PROP_REFUND_STATUS] =
     g_param_spec_string ("refund-status", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The learner's IANA time zone when they booked, or NULL */
+  properties[PROP_LEARNER_TIME_ZONE] =
+    g_param_spec_string ("learner-time-zone", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Why the teacher declined the request, or NULL */
+  properties[PROP_REJECT_REASON] =
+    g_param_spec_string ("reject-reason", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -813,6 +849,8 @@ parla_booking_new_from_json (JsonNode       *node,
   self->hold_expires_at = parla_json_get_instant (object, "hold_expires_at", 0);
   self->checkout_url = g_strdup (parla_json_get_string (object, "checkout_url", NULL));
   self->refund_status = g_strdup (parla_json_get_string (object, "refund_status", NULL));
+  self->learner_time_zone = g_strdup (parla_json_get_string (object, "learner_time_zone", NULL));
+  self->reject_reason = g_strdup (parla_json_get_string (object, "reject_reason", NULL));
   self->policy = g_steal_pointer (&policy);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   self->history = g_steal_pointer (&history);
@@ -871,6 +909,8 @@ parla_booking_to_json (ParlaBooking *self)
   add_nullable_instant (builder, "hold_expires_at", self->hold_expires_at);
   parla_json_add_string (builder, "checkout_url", self->checkout_url);
   parla_json_add_string (builder, "refund_status", self->refund_status);
+  parla_json_add_string (builder, "learner_time_zone", self->learner_time_zone);
+  parla_json_add_string (builder, "reject_reason", self->reject_reason);
 
   if (self->history->len > 0)
     {
@@ -1501,4 +1541,58 @@ parla_booking_set_refund_status (ParlaBooking *self,
   g_free (self->refund_status);
   self->refund_status = g_strdup (refund_status);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFUND_STATUS]);
+}
+
+/**
+ * parla_booking_get_learner_time_zone:
+ *
+ * Returns: (nullable): the learner's IANA time zone when they booked
+ */
+const char *
+parla_booking_get_learner_time_zone (ParlaBooking *self)
+{
+  g_return_val_if_fail (PARLA_IS_BOOKING (self), NULL);
+
+  return self->learner_time_zone;
+}
+
+void
+parla_booking_set_learner_time_zone (ParlaBooking *self,
+                                     const char   *learner_time_zone)
+{
+  g_return_if_fail (PARLA_IS_BOOKING (self));
+
+  if (g_strcmp0 (self->learner_time_zone, learner_time_zone) == 0)
+    return;
+
+  g_free (self->learner_time_zone);
+  self->learner_time_zone = g_strdup (learner_time_zone);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEARNER_TIME_ZONE]);
+}
+
+/**
+ * parla_booking_get_reject_reason:
+ *
+ * Returns: (nullable): why the teacher declined the request, if they said
+ */
+const char *
+parla_booking_get_reject_reason (ParlaBooking *self)
+{
+  g_return_val_if_fail (PARLA_IS_BOOKING (self), NULL);
+
+  return self->reject_reason;
+}
+
+void
+parla_booking_set_reject_reason (ParlaBooking *self,
+                                 const char   *reject_reason)
+{
+  g_return_if_fail (PARLA_IS_BOOKING (self));
+
+  if (g_strcmp0 (self->reject_reason, reject_reason) == 0)
+    return;
+
+  g_free (self->reject_reason);
+  self->reject_reason = g_strdup (reject_reason);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REJECT_REASON]);
 }

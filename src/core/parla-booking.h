@@ -71,7 +71,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParlaBookingChange, parla_booking_change_unref)
  * {id, kind, session_id, offering_id, learner_id, learner_name, teacher_id,
  *  teacher_name, title, start, end, status, topic, message, price_minor,
  *  currency, fee_minor, refund_minor, cancelled_by, cancelled_at, created_at,
- *  policy, history, hold_expires_at, checkout_url, refund_status}
+ *  policy, history, hold_expires_at, checkout_url, refund_status,
+ *  learner_time_zone, reject_reason}
  *
  * Every member belongs to the server. Null on the wire is, on the C side:
  * %NULL for session_id and offering_id, -1 for refund_minor and
@@ -174,5 +175,13 @@ void                parla_booking_set_checkout_url   (ParlaBooking        *self,
 const char         *parla_booking_get_refund_status  (ParlaBooking        *self);
 void                parla_booking_set_refund_status  (ParlaBooking        *self,
                                                       const char          *refund_status);
+/* The learner's IANA time zone when they booked (%NULL: not known), and
+ * why the teacher declined the request (%NULL: no reason given). */
+const char         *parla_booking_get_learner_time_zone (ParlaBooking     *self);
+void                parla_booking_set_learner_time_zone (ParlaBooking     *self,
+                                                         const char       *learner_time_zone);
+const char         *parla_booking_get_reject_reason  (ParlaBooking        *self);
+void                parla_booking_set_reject_reason  (ParlaBooking        *self,
+                                                      const char          *reject_reason);
 
 G_END_DECLS

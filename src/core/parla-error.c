@@ -64,6 +64,7 @@ static const ErrorInfo catalogue[PARLA_ERROR_N_CODES] = {
   [PARLA_ERROR_UNSUPPORTED_MEDIA_TYPE] = { "unsupported_media_type", 415, N_("The request must be JSON") },
   [PARLA_ERROR_RATE_LIMITED]           = { "rate_limited", 429, N_("Too many attempts, please wait a moment") },
   [PARLA_ERROR_UNAVAILABLE]            = { "unavailable", 503, N_("The service is temporarily unavailable") },
+  [PARLA_ERROR_CONFLICT]               = { "conflict", 409, N_("This was already done") },
   [PARLA_ERROR_NETWORK]                = { "network", 0, N_("The server cannot be reached") },
 };
 

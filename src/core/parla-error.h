@@ -35,6 +35,7 @@ typedef enum
   PARLA_ERROR_UNSUPPORTED_MEDIA_TYPE, /* "unsupported_media_type" 415 */
   PARLA_ERROR_RATE_LIMITED,           /* "rate_limited" 429 */
   PARLA_ERROR_UNAVAILABLE,            /* "unavailable" 503 */
+  PARLA_ERROR_CONFLICT,               /* "conflict" 409: it exists already (a second review) */
   PARLA_ERROR_NETWORK,                /* "network": client side only, never sent by the server */
 } ParlaError;
 

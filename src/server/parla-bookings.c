@@ -126,7 +126,7 @@ parla_teacher_load_availability (ParlaRequest  *req,
   "b.id, b.kind, b.session_id, b.offering_id, b.learner_id, l.display_name, b.teacher_id, " \
   "t.display_name, b.title, b.start_at, b.end_at, b.status, b.topic, b.message, b.price_minor, " \
   "b.currency, b.fee_minor, b.refund_minor, b.cancelled_by, b.cancelled_at, b.created_at, b.policy, " \
-  "b.hold_expires_at, b.checkout_url, b.refund_status"
+  "b.hold_expires_at, b.checkout_url, b.refund_status, b.learner_time_zone, b.reject_reason"
 
 static void
 add_nullable_text (JsonBuilder *builder,
@@ -230,6 +230,8 @@ booking_from_row (ParlaRequest  *req,
   add_nullable_instant (builder, "hold_expires_at", rows, 22);
   add_nullable_text (builder, "checkout_url", rows, 23);
   add_nullable_text (builder, "refund_status", rows, 24);
+  add_nullable_text (builder, "learner_time_zone", rows, 25);
+  add_nullable_text (builder, "reject_reason", rows, 26);
   if (with_history)
     add_history (req, builder, parla_db_rows_get_text (rows, 0));
   json_builder_end_object (builder);
@@ -457,6 +459,86 @@ parla_booking_cancel (ParlaRequest  *req,
 }
 
 /**
+ * parla_add_cancellation_policy:
+ * @resource: an offering or a session, as JSON
+ * @teacher_id: its teacher or host
+ * @cache: (nullable): teacher id to policy, for a listing of many
+ *
+ * Adds "cancellation_policy" to @resource: the policy a booking of it
+ * made now would snapshot, in the shape of a booking's "policy".
+ */
+gboolean
+parla_add_cancellation_policy (ParlaRequest  *req,
+                               JsonNode      *resource,
+                               const char    *teacher_id,
+                               GHashTable    *cache,
+                               GError       **error)
+{
+  JsonNode *policy = cache != NULL ? g_hash_table_lookup (cache, teacher_id) : NULL;
+
+  g_return_val_if_fail (JSON_NODE_HOLDS_OBJECT (resource), FALSE);
+
+  if (policy == NULL)
+    {
+      g_autoptr(ParlaPolicy) in_force = parla_payments_dup_policy (req, teacher_id, error);
+
+      if (in_force == NULL)
+        return FALSE;
+      policy = parla_policy_to_json (in_force);
+      if (cache != NULL)
+        g_hash_table_insert (cache, g_strdup (teacher_id), policy);
+    }
+
+  json_object_set_member (json_node_get_object (resource), "cancellation_policy",
+                          cache != NULL ? json_node_copy (policy) : policy);
+  return TRUE;
+}
+
+/**
+ * parla_booking_read_time_zone:
+ * @body: a booking request, already checked
+ * @out_zone: (out) (transfer full): the learner's time zone
+ *
+ * The learner's time zone for a new booking: "learner_time_zone" of the
+ * request if given (an IANA name), else the zone of the caller's teacher
+ * profile if they have one, else UTC.
+ */
+gboolean
+parla_booking_read_time_zone (ParlaRequest  *req,
+                              JsonObject    *body,
+                              char         **out_zone,
+                              GError       **error)
+{
+  const char *zone = body != NULL ? parla_json_get_string (body, "learner_time_zone", NULL) : NULL;
+  g_autoptr(ParlaDbRows) rows = NULL;
+
+  if (zone != NULL)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (zone);
+
+      if (tz == NULL)
+        {
+          parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "learner_time_zone",
+                           "“learner_time_zone” must be an IANA time zone such as Europe/Madrid");
+          return FALSE;
+        }
+
+      *out_zone = g_strdup (zone);
+      return TRUE;
+    }
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT time_zone FROM teacher_profiles WHERE user_id = $1",
+                         PARLA_DB_TEXT, req->user_id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+
+  *out_zone = g_strdup (parla_db_rows_next (rows) ? parla_db_rows_get_text (rows, 0) : "UTC");
+  return parla_db_rows_get_error (rows, error);
+}
+
+/**
  * parla_booking_insert:
  *
  * Creates a booking with the policy in force now (with the teacher's own
@@ -486,8 +568,8 @@ parla_booking_insert (ParlaRequest         *req,
   if (parla_db_exec (req->db, error,
                      "INSERT INTO bookings (id, kind, session_id, offering_id, learner_id, teacher_id, title, "
                      "start_at, end_at, status, topic, message, price_minor, currency, fee_minor, policy, "
-                     "created_at, updated_at) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+                     "created_at, updated_at, learner_time_zone) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18)",
                      PARLA_DB_TEXT, id,
                      PARLA_DB_TEXT, parla_booking_kind_names[b->kind],
                      PARLA_DB_TEXT, b->session_id,
@@ -505,6 +587,7 @@ parla_booking_insert (ParlaRequest         *req,
                      PARLA_DB_INT, fee,
                      PARLA_DB_TEXT, policy_text,
                      PARLA_DB_INT, req->now,
+                     PARLA_DB_TEXT, b->learner_time_zone ? b->learner_time_zone : "UTC",
                      PARLA_DB_END) < 0)
     return NULL;
 

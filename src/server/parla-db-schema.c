@@ -462,6 +462,49 @@ static const char migration_7[] =
   "CREATE INDEX ledger_entries_account ON ledger_entries (account, created_at);"
   "CREATE INDEX ledger_entries_booking ON ledger_entries (booking_id);";
 
+/* Reviews of lessons that took place, one per booking; the teacher's
+ * rating_sum and rating_count add each one up. Bookings keep the
+ * learner's time zone when they booked, and the reason a teacher gave for
+ * declining a request. */
+static const char migration_8[] =
+  "CREATE TABLE reviews ("
+  "  id TEXT PRIMARY KEY,"
+  "  booking_id TEXT NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,"
+  "  teacher_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  learner_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+  "  text TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE UNIQUE INDEX reviews_booking ON reviews (booking_id);"
+  "CREATE INDEX reviews_teacher ON reviews (teacher_id, created_at);"
+  "ALTER TABLE bookings ADD COLUMN learner_time_zone TEXT NOT NULL DEFAULT 'UTC';"
+  "ALTER TABLE bookings ADD COLUMN reject_reason TEXT;";
+
+/* Minute packages bought through a checkout: held payment_pending until
+ * hold_expires_at, paid (and credited, once, by the webhook) or expired.
+ * The money goes through ledger_entries under txn_id "purchase:<id>". */
+static const char migration_9[] =
+  "CREATE TABLE minute_purchases ("
+  "  id TEXT PRIMARY KEY,"
+  "  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  package_id TEXT NOT NULL REFERENCES minute_packages (id),"
+  "  status TEXT NOT NULL CHECK (status IN ('payment_pending', 'paid', 'expired')),"
+  "  minutes INTEGER NOT NULL CHECK (minutes > 0),"
+  "  price_minor INTEGER NOT NULL CHECK (price_minor >= 0),"
+  "  currency TEXT NOT NULL,"
+  "  hold_expires_at INTEGER,"
+  "  checkout_session_id TEXT,"
+  "  checkout_url TEXT,"
+  "  payment_intent_id TEXT,"
+  "  paid_minor INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE UNIQUE INDEX minute_purchases_checkout ON minute_purchases (checkout_session_id);"
+  "CREATE INDEX minute_purchases_hold ON minute_purchases (status, hold_expires_at);"
+  "CREATE INDEX minute_purchases_user ON minute_purchases (user_id, created_at);";
+
 const ParlaMigration parla_db_migrations[] = {
   { 1, "accounts, teachers, availability, offerings, sessions, bookings", migration_1 },
   { 2, "chat messages, receipts, realtime notices", migration_2 },
@@ -470,5 +513,7 @@ const ParlaMigration parla_db_migrations[] = {
   { 5, "calls and their attendance", migration_5 },
   { 6, "prepaid minutes, packages and instant calls", migration_6 },
   { 7, "payments, Stripe events, outbox and ledger", migration_7 },
+  { 8, "reviews, the learner's time zone and reject reasons on bookings", migration_8 },
+  { 9, "minute package purchases", migration_9 },
   { 0, NULL, NULL },
 };

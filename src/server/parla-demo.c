@@ -1960,6 +1960,66 @@ book_lesson (DemoSeed     *seed,
   return booking_id != NULL;
 }
 
+/* Reviews: lessons the other demo learners had weeks ago, and what they
+ * wrote; their stars add to the teachers' ratings. */
+static const struct
+{
+  int         teacher;
+  int         student;
+  int         days_ago;
+  int         rating;
+  const char *text;
+} demo_reviews[] = {
+  { DANA, SAM, 40, 5, "Dana made me talk from the first minute. I finally dare to order in Spanish!" },
+  { DANA, PRIYA, 33, 5, "Clear explanations of the subjunctive and lots of patience. Highly recommended." },
+  { DANA, KENJI, 26, 4, "Very friendly and well prepared. I would have liked a bit more homework." },
+  { DANA, SAM, 19, 5, "Our second lesson was even better: we practised a job interview." },
+  { DANA, PRIYA, 12, 5, "" },
+  { LUCIA, KENJI, 30, 5, "Lucía corrects gently and explains why. Great for conversation practice." },
+  { LUCIA, PRIYA, 15, 4, "Good lesson, the time flew by." },
+  { CAMILLE, SAM, 21, 5, "Camille's pronunciation drills really work. Merci !" },
+};
+
+static gboolean
+seed_reviews (DemoSeed  *seed,
+              GError   **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (demo_reviews); i++)
+    {
+      const DemoTeacher *spec = &teachers[demo_reviews[i].teacher];
+      const char *learner_id = seed->student_ids[demo_reviews[i].student];
+      const char *teacher_id = seed->teacher_ids[demo_reviews[i].teacher];
+      g_autofree char *booking_id = NULL;
+      g_autofree char *review_id = NULL;
+      ParlaNewBooking lesson = { 0, };
+      ParlaRequest req;
+
+      request_init (&req, seed, learner_id, students[demo_reviews[i].student].name, PARLA_ROLE_STUDENT);
+
+      /* A free lesson on the hour, long past, that stayed confirmed. */
+      lesson.kind = PARLA_BOOKING_KIND_LESSON;
+      lesson.teacher_id = teacher_id;
+      lesson.title = spec->offerings[0].title;
+      lesson.start = (seed->now / HOUR) * HOUR - demo_reviews[i].days_ago * DAY;
+      lesson.end = lesson.start + HOUR;
+      lesson.status = PARLA_BOOKING_CONFIRMED;
+      lesson.currency = spec->offerings[0].currency;
+      lesson.learner_time_zone = "UTC";
+
+      booking_id = parla_booking_insert (&req, &lesson, error);
+      if (booking_id == NULL)
+        return FALSE;
+
+      req.now = lesson.end + 2 * HOUR;
+      review_id = parla_review_insert (&req, booking_id, teacher_id, learner_id,
+                                       demo_reviews[i].rating, demo_reviews[i].text, error);
+      if (review_id == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Seeding */
 
 static gboolean
@@ -1991,7 +2051,8 @@ seed_catalogue (DemoSeed  *seed,
         return FALSE;
     }
 
-  if (!seed_sessions (seed, error))
+  if (!seed_sessions (seed, error) ||
+      !seed_reviews (seed, error))
     return FALSE;
 
   /* Dana's first two offerings: the free trial (confirmed at once) and
@@ -2124,7 +2185,8 @@ seed_minutes (DemoSeed  *seed,
  * Seeds the demo accounts (all with the password "parla-demo"), ten
  * teachers with profiles, hours and offerings, a fortnight of group
  * sessions with some seats taken, a confirmed and a pending lesson for
- * the demo learner, minute packages, and 120 minutes for every demo learner
+ * the demo learner, past lessons of the other demo learners with their
+ * reviews, minute packages, and 120 minutes for every demo learner
  * to call a tutor now. Does nothing if the demo learner already exists, but
  * for scheduling new group sessions when none remain in the future and
  * topping up the minutes of a demo learner who has less than 10 left.

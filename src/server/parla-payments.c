@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "parla-hub.h"
+#include "parla-minutes.h"
 #include "parla-stripe.h"
 
 #define OUTBOX_BATCH 20
@@ -98,6 +99,9 @@ pay_row_free (PayRow *row)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PayRow, pay_row_free)
+
+static gboolean release_expired_purchases (ParlaRequest  *req,
+                                           GError       **error);
 
 static gboolean
 has_key (const ParlaServerConfig *config)
@@ -530,7 +534,7 @@ parla_payments_release_expired (ParlaRequest  *req,
     if (!expire_booking (req, g_ptr_array_index (ids, i), TRUE, error))
       return FALSE;
 
-  return TRUE;
+  return release_expired_purchases (req, error);
 }
 
 /* Records a payment once, whichever event reports it first. A hold that
@@ -641,6 +645,285 @@ apply_refund_status (ParlaRequest  *req,
   return push_booking_event (req, "booking.refund", row->id, error);
 }
 
+/* Minute package purchases
+ *
+ * A purchase is held payment_pending until hold_expires_at, paid through
+ * a Checkout Session with purchase_id in its metadata, and its minutes
+ * are credited by the webhook only, once (the purchase id is the minute
+ * ledger's payment_ref). Nothing scarce is held, so a payment that comes
+ * after the hold lapsed still buys the minutes. The money goes to
+ * minute_sales:
+ *
+ *   purchase  stripe_clearing +A, learner_payments -A,
+ *             learner_payments +A, minute_sales -A
+ */
+
+typedef struct
+{
+  char   *id;
+  char   *user_id;
+  char   *package_id;
+  char   *status;
+  char   *checkout_session_id;
+  char   *currency;
+  gint64  price;
+  gint64  paid;
+} PurchaseRow;
+
+static void
+purchase_row_free (PurchaseRow *row)
+{
+  g_free (row->id);
+  g_free (row->user_id);
+  g_free (row->package_id);
+  g_free (row->status);
+  g_free (row->checkout_session_id);
+  g_free (row->currency);
+  g_free (row);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PurchaseRow, purchase_row_free)
+
+/* Returns NULL without error when there is no such purchase. */
+static PurchaseRow *
+purchase_row_load (ParlaRequest  *req,
+                   const char    *id,
+                   GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  PurchaseRow *row;
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT id, user_id, package_id, status, checkout_session_id, currency, price_minor, "
+                         "paid_minor FROM minute_purchases WHERE id = $1",
+                         PARLA_DB_TEXT, id,
+                         PARLA_DB_END);
+  if (rows == NULL || !parla_db_rows_next (rows))
+    return NULL;
+
+  row = g_new0 (PurchaseRow, 1);
+  row->id = parla_db_rows_dup_text (rows, 0);
+  row->user_id = parla_db_rows_dup_text (rows, 1);
+  row->package_id = parla_db_rows_dup_text (rows, 2);
+  row->status = parla_db_rows_dup_text (rows, 3);
+  row->checkout_session_id = parla_db_rows_dup_text (rows, 4);
+  row->currency = parla_db_rows_dup_text (rows, 5);
+  row->price = parla_db_rows_get_int (rows, 6);
+  row->paid = parla_db_rows_get_int (rows, 7);
+
+  return row;
+}
+
+/* {purchase_id, status, checkout_url, hold_expires_at?, minutes,
+ * price_minor, currency, created_at, test_mode, package{...}} */
+static JsonNode *
+purchase_json (ParlaRequest  *req,
+               const char    *id,
+               GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT p.id, p.status, p.checkout_url, p.hold_expires_at, p.minutes, p.price_minor, "
+                         "p.currency, p.created_at, k.id, k.name, k.minutes, k.price_minor, k.currency, "
+                         "k.validity_days FROM minute_purchases p "
+                         "JOIN minute_packages k ON k.id = p.package_id WHERE p.id = $1",
+                         PARLA_DB_TEXT, id,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return NULL;
+  if (!parla_db_rows_next (rows))
+    {
+      if (parla_db_rows_get_error (rows, error))
+        parla_set_error (error, PARLA_ERROR_NOT_FOUND, NULL, "No such purchase");
+      return NULL;
+    }
+
+  json_builder_begin_object (builder);
+  parla_json_add_string (builder, "purchase_id", parla_db_rows_get_text (rows, 0));
+  parla_json_add_string (builder, "status", parla_db_rows_get_text (rows, 1));
+  parla_json_add_string (builder, "checkout_url", parla_db_rows_get_text (rows, 2));
+  if (!parla_db_rows_is_null (rows, 3))
+    parla_json_add_instant (builder, "hold_expires_at", parla_db_rows_get_int (rows, 3));
+  parla_json_add_int (builder, "minutes", parla_db_rows_get_int (rows, 4));
+  parla_json_add_int (builder, "price_minor", parla_db_rows_get_int (rows, 5));
+  parla_json_add_string (builder, "currency", parla_db_rows_get_text (rows, 6));
+  parla_json_add_instant (builder, "created_at", parla_db_rows_get_int (rows, 7));
+  parla_json_add_bool (builder, "test_mode", parla_payments_is_test_mode (req->config));
+  json_builder_set_member_name (builder, "package");
+  json_builder_begin_object (builder);
+  parla_json_add_string (builder, "id", parla_db_rows_get_text (rows, 8));
+  parla_json_add_string (builder, "name", parla_db_rows_get_text (rows, 9));
+  parla_json_add_int (builder, "minutes", parla_db_rows_get_int (rows, 10));
+  parla_json_add_int (builder, "price_minor", parla_db_rows_get_int (rows, 11));
+  parla_json_add_string (builder, "currency", parla_db_rows_get_text (rows, 12));
+  parla_json_add_int (builder, "validity_days", parla_db_rows_get_int (rows, 13));
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Tells the buyer: {"purchase": {...}} and, for minutes.purchased, the
+ * new "balance": {minutes, seconds, expires_at}. */
+static gboolean
+push_purchase_event (ParlaRequest  *req,
+                     const char    *type,
+                     const char    *purchase_id,
+                     const char    *user_id,
+                     gboolean       with_balance,
+                     GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) purchase = purchase_json (req, purchase_id, error);
+  const char *users[] = { user_id, NULL };
+
+  if (purchase == NULL)
+    return FALSE;
+
+  json_builder_begin_object (builder);
+  parla_json_add_node (builder, "purchase", purchase);
+  if (with_balance)
+    {
+      gint64 expires_at = 0;
+      gint64 balance = parla_minutes_balance (req->db, user_id, req->now, &expires_at, error);
+
+      if (balance < 0)
+        return FALSE;
+
+      json_builder_set_member_name (builder, "balance");
+      json_builder_begin_object (builder);
+      parla_json_add_int (builder, "minutes", balance / 60);
+      parla_json_add_int (builder, "seconds", balance);
+      if (expires_at > 0)
+        parla_json_add_instant (builder, "expires_at", expires_at);
+      else
+        parla_json_add_string (builder, "expires_at", NULL);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  parla_request_add_event (req, parla_hub_event_new (type, json_builder_get_root (builder), users));
+  return TRUE;
+}
+
+/* Records a purchase's payment and credits its minutes, once. */
+static gboolean
+apply_purchase_paid (ParlaRequest  *req,
+                     PurchaseRow   *row,
+                     const char    *intent_id,
+                     gint64         amount,
+                     const char    *currency,
+                     GError       **error)
+{
+  gboolean duplicate = FALSE;
+
+  if (g_str_equal (row->status, "paid"))
+    return TRUE;
+
+  if (amount != row->price || currency == NULL || g_ascii_strcasecmp (currency, row->currency) != 0)
+    {
+      g_message ("A payment of %" G_GINT64_FORMAT " %s for purchase %s does not match its price; ignored",
+                 amount, currency ? currency : "(no currency)", row->id);
+      return TRUE;
+    }
+
+  if (parla_db_exec (req->db, error,
+                     "UPDATE minute_purchases SET status = 'paid', paid_minor = $2, "
+                     "payment_intent_id = COALESCE($3, payment_intent_id), hold_expires_at = NULL, "
+                     "checkout_url = NULL, updated_at = $4 WHERE id = $1",
+                     PARLA_DB_TEXT, row->id,
+                     PARLA_DB_INT, amount,
+                     PARLA_DB_TEXT, intent_id,
+                     PARLA_DB_INT, req->now,
+                     PARLA_DB_END) < 0)
+    return FALSE;
+  g_free (row->status);
+  row->status = g_strdup ("paid");
+  row->paid = amount;
+
+  if (amount > 0)
+    {
+      g_autofree char *txn = g_strconcat ("purchase:", row->id, NULL);
+      const char *accounts[] = { "stripe_clearing", "learner_payments", "learner_payments", "minute_sales" };
+      gint64 amounts[] = { amount, -amount, amount, -amount };
+
+      if (!post_txn (req, "purchase", txn, NULL, row->currency, G_N_ELEMENTS (amounts), accounts, amounts, error))
+        return FALSE;
+    }
+
+  if (!parla_minutes_credit_purchase (req->db, row->user_id, row->package_id, row->id, req->now,
+                                      &duplicate, error))
+    return FALSE;
+  if (duplicate)
+    return TRUE;
+
+  return push_purchase_event (req, "minutes.purchased", row->id, row->user_id, TRUE, error);
+}
+
+/* Ends an unpaid purchase; @close_checkout as for expire_booking(). */
+static gboolean
+expire_purchase (ParlaRequest  *req,
+                 const char    *purchase_id,
+                 gboolean       close_checkout,
+                 GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autofree char *user_id = NULL;
+  g_autofree char *checkout = NULL;
+  g_autofree char *currency = NULL;
+
+  rows = parla_db_query (req->db, error,
+                         "UPDATE minute_purchases SET status = 'expired', hold_expires_at = NULL, "
+                         "checkout_url = NULL, updated_at = $2 WHERE id = $1 AND status = 'payment_pending' "
+                         "RETURNING user_id, checkout_session_id, currency",
+                         PARLA_DB_TEXT, purchase_id,
+                         PARLA_DB_INT, req->now,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+  if (!parla_db_rows_next (rows))
+    return parla_db_rows_get_error (rows, error);
+
+  user_id = parla_db_rows_dup_text (rows, 0);
+  checkout = parla_db_rows_dup_text (rows, 1);
+  currency = parla_db_rows_dup_text (rows, 2);
+  g_clear_pointer (&rows, parla_db_rows_free);
+
+  if (close_checkout && checkout != NULL && !parla_payments_is_test_mode (req->config) &&
+      !enqueue (req, "expire_checkout", NULL, NULL, checkout, 0, currency, error))
+    return FALSE;
+
+  return push_purchase_event (req, "minutes.purchase_expired", purchase_id, user_id, FALSE, error);
+}
+
+static gboolean
+release_expired_purchases (ParlaRequest  *req,
+                           GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT id FROM minute_purchases WHERE status = 'payment_pending' AND hold_expires_at <= $1",
+                         PARLA_DB_INT, req->now,
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return FALSE;
+  while (parla_db_rows_next (rows))
+    g_ptr_array_add (ids, parla_db_rows_dup_text (rows, 0));
+  if (!parla_db_rows_get_error (rows, error))
+    return FALSE;
+  g_clear_pointer (&rows, parla_db_rows_free);
+
+  for (guint i = 0; i < ids->len; i++)
+    if (!expire_purchase (req, g_ptr_array_index (ids, i), TRUE, error))
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Webhook events */
 
 static JsonObject *
@@ -674,6 +957,58 @@ member_int (JsonObject *object,
   return json_node_get_int (node);
 }
 
+/* An event about a minute package purchase: @handled is left TRUE when
+ * its type concerns purchases. */
+static gboolean
+process_purchase_event (ParlaRequest  *req,
+                        const char    *type,
+                        JsonObject    *object,
+                        const char    *purchase_id,
+                        gboolean      *handled,
+                        GError       **error)
+{
+  g_autoptr(PurchaseRow) row = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  row = purchase_row_load (req, purchase_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (row == NULL)
+    {
+      g_message ("An event names purchase %s, which does not exist; ignored", purchase_id);
+      *handled = FALSE;
+      return TRUE;
+    }
+
+  if (g_str_equal (type, "checkout.session.completed") ||
+      g_str_equal (type, "checkout.session.async_payment_succeeded"))
+    {
+      if (g_strcmp0 (member_string (object, "payment_status"), "paid") == 0)
+        return apply_purchase_paid (req, row, member_string (object, "payment_intent"),
+                                    member_int (object, "amount_total"), member_string (object, "currency"), error);
+      return TRUE;
+    }
+
+  if (g_str_equal (type, "payment_intent.succeeded"))
+    return apply_purchase_paid (req, row, member_string (object, "id"), member_int (object, "amount_received"),
+                                member_string (object, "currency"), error);
+
+  if (g_str_equal (type, "checkout.session.expired"))
+    {
+      if (g_str_equal (row->status, "payment_pending") &&
+          (row->checkout_session_id == NULL ||
+           g_strcmp0 (row->checkout_session_id, member_string (object, "id")) == 0))
+        return expire_purchase (req, row->id, FALSE, error);
+      return TRUE;
+    }
+
+  *handled = FALSE;
+  return TRUE;
+}
+
 /* Applies one verified event inside the current transaction, once. */
 static JsonNode *
 process_event (ParlaRequest  *req,
@@ -684,7 +1019,7 @@ process_event (ParlaRequest  *req,
   g_autoptr(PayRow) row = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *event, *object, *metadata;
-  const char *id, *type, *booking_id;
+  const char *id, *type, *booking_id, *purchase_id;
   gboolean handled = TRUE;
   gint64 inserted;
 
@@ -711,10 +1046,16 @@ process_event (ParlaRequest  *req,
 
   metadata = member_object (object, "metadata");
   booking_id = member_string (metadata, "booking_id");
+  purchase_id = member_string (metadata, "purchase_id");
 
   if (inserted == 0)
     {
       handled = FALSE;   /* seen before: its effect is already there */
+    }
+  else if (purchase_id != NULL && booking_id == NULL)
+    {
+      if (!process_purchase_event (req, type, object, purchase_id, &handled, error))
+        return NULL;
     }
   else if (g_str_equal (type, "checkout.session.completed") ||
            g_str_equal (type, "checkout.session.async_payment_succeeded"))
@@ -843,13 +1184,15 @@ sign_and_handle (ParlaRequest  *req,
 }
 
 /* {"id": "evt_test_...", "type": @type, "data": {"object": {...}}} with
- * @object's members given as name, JsonNode pairs ended by NULL. */
+ * @metadata_key set to @metadata_value in its metadata, and @object's
+ * members given as name, JsonNode pairs ended by NULL. */
 static JsonNode *
 test_event (ParlaRequest *req,
             const char   *type,
             const char   *object_id,
             const char   *object_kind,
-            const char   *booking_id,
+            const char   *metadata_key,
+            const char   *metadata_value,
             ...)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -872,10 +1215,10 @@ test_event (ParlaRequest *req,
   parla_json_add_string (builder, "object", object_kind);
   json_builder_set_member_name (builder, "metadata");
   json_builder_begin_object (builder);
-  parla_json_add_string (builder, "booking_id", booking_id);
+  parla_json_add_string (builder, metadata_key, metadata_value);
   json_builder_end_object (builder);
 
-  va_start (args, booking_id);
+  va_start (args, metadata_value);
   while ((name = va_arg (args, const char *)) != NULL)
     {
       json_builder_set_member_name (builder, name);
@@ -950,11 +1293,106 @@ test_checkout_json (ParlaBooking *booking)
   return json_builder_get_root (builder);
 }
 
+/* In test mode, the caller's purchase named by the path; NULL without
+ * error when the path names no purchase (it may name a booking). */
+static PurchaseRow *
+load_test_purchase (ParlaRequest  *req,
+                    GError       **error)
+{
+  g_autoptr(PurchaseRow) row = NULL;
+
+  if (!parla_payments_is_test_mode (req->config))
+    return NULL;
+
+  row = purchase_row_load (req, parla_request_param (req, 0), error);
+  if (row != NULL && g_strcmp0 (row->user_id, req->user_id) != 0)
+    {
+      parla_set_error (error, PARLA_ERROR_NOT_FOUND, NULL, "No such purchase");
+      return NULL;
+    }
+
+  return g_steal_pointer (&row);
+}
+
+/* The test checkout page of a purchase, or the purchase paid (@pay) or
+ * abandoned through events on the webhooks' path (@finish). */
+static JsonNode *
+test_checkout_purchase (ParlaRequest  *req,
+                        PurchaseRow   *row,
+                        gboolean       finish,
+                        gboolean       pay,
+                        GError       **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) purchase = NULL;
+
+  if (finish)
+    {
+      g_autofree char *session_id = g_strconcat ("cs_test_", row->id, NULL);
+      g_autofree char *intent_id = g_strconcat ("pi_test_", row->id, NULL);
+      g_autofree char *currency = g_ascii_strdown (row->currency, -1);
+      g_autoptr(JsonNode) event = NULL;
+      g_autoptr(JsonNode) result = NULL;
+
+      if (!g_str_equal (row->status, "payment_pending"))
+        {
+          parla_set_error (error, PARLA_ERROR_INVALID_STATE, "status", "This purchase is not waiting for payment");
+          return NULL;
+        }
+
+      if (pay)
+        event = test_event (req, "checkout.session.completed", session_id, "checkout.session",
+                            "purchase_id", row->id,
+                            "payment_status", string_node ("paid"),
+                            "status", string_node ("complete"),
+                            "payment_intent", string_node (intent_id),
+                            "amount_total", int_node (row->price),
+                            "currency", string_node (currency),
+                            NULL);
+      else
+        event = test_event (req, "checkout.session.expired", session_id, "checkout.session",
+                            "purchase_id", row->id,
+                            "payment_status", string_node ("unpaid"),
+                            "status", string_node ("expired"),
+                            NULL);
+
+      result = sign_and_handle (req, event, error);
+      if (result == NULL)
+        return NULL;
+    }
+
+  purchase = purchase_json (req, row->id, error);
+  if (purchase == NULL)
+    return NULL;
+
+  json_builder_begin_object (builder);
+  parla_json_add_bool (builder, "test_mode", TRUE);
+  parla_json_add_string (builder, "notice",
+                         "TEST MODE: this is not Stripe and no real payment is taken");
+  parla_json_add_node (builder, "purchase", purchase);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
 static JsonNode *
 handle_test_checkout (ParlaRequest  *req,
                       GError       **error)
 {
-  g_autoptr(ParlaBooking) booking = load_own_held_booking (req, error);
+  g_autoptr(ParlaBooking) booking = NULL;
+  g_autoptr(PurchaseRow) purchase = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  purchase = load_test_purchase (req, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (purchase != NULL)
+    return test_checkout_purchase (req, purchase, FALSE, FALSE, error);
+
+  booking = load_own_held_booking (req, error);
 
   if (booking == NULL)
     return NULL;
@@ -967,7 +1405,9 @@ finish_test_checkout (ParlaRequest  *req,
                       gboolean       pay,
                       GError       **error)
 {
-  g_autoptr(ParlaBooking) booking = load_own_held_booking (req, error);
+  g_autoptr(ParlaBooking) booking = NULL;
+  g_autoptr(PurchaseRow) purchase = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) event = NULL;
   g_autoptr(JsonNode) result = NULL;
   g_autofree char *session_id = NULL;
@@ -975,6 +1415,16 @@ finish_test_checkout (ParlaRequest  *req,
   g_autofree char *currency = NULL;
   g_autofree char *id = NULL;
 
+  purchase = load_test_purchase (req, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (purchase != NULL)
+    return test_checkout_purchase (req, purchase, TRUE, pay, error);
+
+  booking = load_own_held_booking (req, error);
   if (booking == NULL)
     return NULL;
 
@@ -990,7 +1440,7 @@ finish_test_checkout (ParlaRequest  *req,
   currency = g_ascii_strdown (parla_booking_get_currency (booking), -1);
 
   if (pay)
-    event = test_event (req, "checkout.session.completed", session_id, "checkout.session", id,
+    event = test_event (req, "checkout.session.completed", session_id, "checkout.session", "booking_id", id,
                         "payment_status", string_node ("paid"),
                         "status", string_node ("complete"),
                         "payment_intent", string_node (intent_id),
@@ -998,7 +1448,7 @@ finish_test_checkout (ParlaRequest  *req,
                         "currency", string_node (currency),
                         NULL);
   else
-    event = test_event (req, "checkout.session.expired", session_id, "checkout.session", id,
+    event = test_event (req, "checkout.session.expired", session_id, "checkout.session", "booking_id", id,
                         "payment_status", string_node ("unpaid"),
                         "status", string_node ("expired"),
                         NULL);
@@ -1037,6 +1487,7 @@ typedef struct
   ParlaRequest  *req;
   GSourceFunc    resume;
   gpointer       resume_data;
+  gboolean       purchase;     /* booking_id is a minute package purchase's */
   char          *booking_id;
   char          *session_id;
   char          *url;
@@ -1091,8 +1542,11 @@ store_checkout_work (ParlaDb   *db,
   if (checkout->session_id != NULL)
     {
       ok = parla_db_exec (db, error,
-                          "UPDATE bookings SET checkout_session_id = $2, checkout_url = $3 "
-                          "WHERE id = $1 AND status = 'payment_pending'",
+                          checkout->purchase
+                          ? "UPDATE minute_purchases SET checkout_session_id = $2, checkout_url = $3 "
+                            "WHERE id = $1 AND status = 'payment_pending'"
+                          : "UPDATE bookings SET checkout_session_id = $2, checkout_url = $3 "
+                            "WHERE id = $1 AND status = 'payment_pending'",
                           PARLA_DB_TEXT, checkout->booking_id,
                           PARLA_DB_TEXT, checkout->session_id,
                           PARLA_DB_TEXT, checkout->url,
@@ -1108,7 +1562,8 @@ store_checkout_work (ParlaDb   *db,
     }
   else
     {
-      ok = expire_booking (&req, checkout->booking_id, FALSE, error);
+      ok = checkout->purchase ? expire_purchase (&req, checkout->booking_id, FALSE, error)
+                              : expire_booking (&req, checkout->booking_id, FALSE, error);
       if (ok && checkout->idempotency_key != NULL)
         ok = parla_db_exec (db, error, "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2",
                             PARLA_DB_TEXT, checkout->user_id,
@@ -1149,7 +1604,9 @@ on_checkout_stored_cb (GObject      *object,
       g_clear_pointer (&req->events, g_ptr_array_unref);
       req->status = 0;
       req->error = parla_error_new (PARLA_ERROR_UNAVAILABLE, NULL,
-                                    "The payment provider cannot be reached; nothing was booked");
+                                    checkout->purchase
+                                    ? "The payment provider cannot be reached; nothing was bought"
+                                    : "The payment provider cannot be reached; nothing was booked");
     }
   else
     {
@@ -1187,7 +1644,8 @@ on_checkout_created_cb (GObject      *object,
     }
   else
     {
-      g_message ("Cannot create a Checkout Session for booking %s: %s", checkout->booking_id, error->message);
+      g_message ("Cannot create a Checkout Session for %s %s: %s", checkout->purchase ? "purchase" : "booking",
+                 checkout->booking_id, error->message);
     }
 
   if (checkout->session_id != NULL && req->response != NULL)
@@ -1208,57 +1666,98 @@ base_url (ParlaRequest *req)
   return parla_server_dup_base_url (req->server);
 }
 
-/* After the commit of a paid booking: its Checkout Session. */
+/* Creates the Checkout Session of a booking or a purchase (@purchase)
+ * with @id, after the commit that held it. */
 static void
-create_checkout (ParlaRequest *req,
-                 GSourceFunc   resume,
-                 gpointer      resume_data)
+start_checkout (ParlaRequest *req,
+                GSourceFunc   resume,
+                gpointer      resume_data,
+                gboolean      purchase,
+                const char   *id,
+                const char   *title,
+                gint64        price,
+                const char   *currency_code,
+                gint64        hold)
 {
   ParlaPayments *self = payments_of (req);
-  JsonObject *booking = json_node_get_object (req->response);
   g_autoptr(ParlaStripeForm) form = parla_stripe_form_new ();
-  g_autofree char *currency = NULL;
+  g_autofree char *currency = g_ascii_strdown (currency_code, -1);
   g_autofree char *idempotency_key = NULL;
   g_autofree char *base = base_url (req);
   g_autofree char *success_url = NULL;
-  g_autofree char *cancel_url = NULL;
+  const char *key = purchase ? "purchase_id" : "booking_id";
+  g_autofree char *metadata = g_strconcat ("metadata[", key, "]", NULL);
+  g_autofree char *intent_metadata = g_strconcat ("payment_intent_data[metadata][", key, "]", NULL);
   Checkout *checkout;
-  gint64 hold, expires_at;
+  gint64 expires_at;
 
   checkout = g_new0 (Checkout, 1);
   checkout->payments = g_object_ref (self);
   checkout->req = req;
   checkout->resume = resume;
   checkout->resume_data = resume_data;
-  checkout->booking_id = g_strdup (parla_json_get_string (booking, "id", ""));
+  checkout->purchase = purchase;
+  checkout->booking_id = g_strdup (id);
   checkout->user_id = g_strdup (req->user_id);
   checkout->idempotency_key = g_strdup (req->idempotency_key);
 
-  currency = g_ascii_strdown (parla_json_get_string (booking, "currency", "eur"), -1);
-  hold = parla_json_get_instant (booking, "hold_expires_at", req->now + self->config->payment_hold_seconds);
   /* Stripe keeps a session open for 30 minutes at least: a shorter hold
    * closes it through the outbox when it lapses. */
   expires_at = CLAMP (hold, req->now + CHECKOUT_MIN_SECONDS + 60, req->now + CHECKOUT_MAX_SECONDS - 60);
-  success_url = g_strconcat (base, "api/v1/bookings/", checkout->booking_id, NULL);
-  cancel_url = g_strdup (success_url);
+  success_url = purchase ? g_strconcat (base, "api/v1/me/balance", NULL)
+                         : g_strconcat (base, "api/v1/bookings/", id, NULL);
 
   parla_stripe_form_add (form, "mode", "payment");
   parla_stripe_form_add (form, "line_items[0][quantity]", "1");
   parla_stripe_form_add (form, "line_items[0][price_data][currency]", currency);
-  parla_stripe_form_add_int (form, "line_items[0][price_data][unit_amount]",
-                             parla_json_get_int (booking, "price_minor", 0));
-  parla_stripe_form_add (form, "line_items[0][price_data][product_data][name]",
-                         parla_json_get_string (booking, "title", "Lesson"));
-  parla_stripe_form_add (form, "client_reference_id", checkout->booking_id);
-  parla_stripe_form_add (form, "metadata[booking_id]", checkout->booking_id);
-  parla_stripe_form_add (form, "payment_intent_data[metadata][booking_id]", checkout->booking_id);
+  parla_stripe_form_add_int (form, "line_items[0][price_data][unit_amount]", price);
+  parla_stripe_form_add (form, "line_items[0][price_data][product_data][name]", title);
+  parla_stripe_form_add (form, "client_reference_id", id);
+  parla_stripe_form_add (form, metadata, id);
+  parla_stripe_form_add (form, intent_metadata, id);
   parla_stripe_form_add_int (form, "expires_at", expires_at);
   parla_stripe_form_add (form, "success_url", success_url);
-  parla_stripe_form_add (form, "cancel_url", cancel_url);
+  parla_stripe_form_add (form, "cancel_url", success_url);
 
-  idempotency_key = g_strconcat ("parla-checkout-", checkout->booking_id, NULL);
+  idempotency_key = g_strconcat ("parla-checkout-", id, NULL);
   parla_stripe_post_async (self->stripe, "/v1/checkout/sessions", form, idempotency_key,
                            self->cancellable, on_checkout_created_cb, checkout);
+}
+
+/* After the commit of a paid booking: its Checkout Session. */
+static void
+create_checkout (ParlaRequest *req,
+                 GSourceFunc   resume,
+                 gpointer      resume_data)
+{
+  JsonObject *booking = json_node_get_object (req->response);
+
+  start_checkout (req, resume, resume_data, FALSE,
+                  parla_json_get_string (booking, "id", ""),
+                  parla_json_get_string (booking, "title", "Lesson"),
+                  parla_json_get_int (booking, "price_minor", 0),
+                  parla_json_get_string (booking, "currency", "eur"),
+                  parla_json_get_instant (booking, "hold_expires_at",
+                                          req->now + req->config->payment_hold_seconds));
+}
+
+/* After the commit of a purchase: its Checkout Session. */
+static void
+create_purchase_checkout (ParlaRequest *req,
+                          GSourceFunc   resume,
+                          gpointer      resume_data)
+{
+  JsonObject *purchase = json_node_get_object (req->response);
+  JsonObject *package = json_object_get_object_member (purchase, "package");
+  g_autofree char *title = g_strdup_printf ("Parla: %s", parla_json_get_string (package, "name", "minutes"));
+
+  start_checkout (req, resume, resume_data, TRUE,
+                  parla_json_get_string (purchase, "purchase_id", ""),
+                  title,
+                  parla_json_get_int (purchase, "price_minor", 0),
+                  parla_json_get_string (purchase, "currency", "eur"),
+                  parla_json_get_instant (purchase, "hold_expires_at",
+                                          req->now + req->config->payment_hold_seconds));
 }
 
 /**
@@ -1727,7 +2226,109 @@ handle_payout (ParlaRequest  *req,
   return json_builder_get_root (builder);
 }
 
+/* A learner buys a minute package: 201 {purchase_id, status:
+ * "payment_pending", checkout_url, hold_expires_at, package, ...}; the
+ * minutes come with the webhook. A free package is credited at once. */
+static JsonNode *
+handle_purchase (ParlaRequest  *req,
+                 GError       **error)
+{
+  g_autoptr(ParlaDbRows) rows = NULL;
+  g_autoptr(PurchaseRow) row = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *package_id = NULL;
+  g_autofree char *currency = NULL;
+  gint64 minutes, price;
+  gboolean active;
+
+  if (!parla_request_require_role (req, PARLA_ROLE_STUDENT, "Only learners buy minutes", error))
+    return NULL;
+
+  /* Lapsed holds first, as the booking paths do. */
+  if (!parla_payments_release_expired (req, error))
+    return NULL;
+
+  if (req->json != NULL && json_object_get_size (json_node_get_object (req->json)) > 0)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, NULL, "A purchase takes no parameters");
+      return NULL;
+    }
+
+  rows = parla_db_query (req->db, error,
+                         "SELECT id, minutes, price_minor, currency, active FROM minute_packages WHERE id = $1",
+                         PARLA_DB_TEXT, parla_request_param (req, 0),
+                         PARLA_DB_END);
+  if (rows == NULL)
+    return NULL;
+  if (!parla_db_rows_next (rows))
+    {
+      if (parla_db_rows_get_error (rows, error))
+        parla_set_error (error, PARLA_ERROR_NOT_FOUND, NULL, "No such minute package");
+      return NULL;
+    }
+  package_id = parla_db_rows_dup_text (rows, 0);
+  minutes = parla_db_rows_get_int (rows, 1);
+  price = parla_db_rows_get_int (rows, 2);
+  currency = parla_db_rows_dup_text (rows, 3);
+  active = parla_db_rows_get_int (rows, 4) != 0;
+  g_clear_pointer (&rows, parla_db_rows_free);
+
+  if (!active)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL, "This minute package is no longer sold");
+      return NULL;
+    }
+
+  if (price > 0 && !parla_payments_enabled (req->config))
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_STATE, NULL,
+                       "Payments are turned off on this server; minutes can only be granted");
+      return NULL;
+    }
+
+  id = parla_db_new_id ();
+  if (price > 0 && parla_payments_is_test_mode (req->config))
+    {
+      g_autofree char *base = base_url (req);
+
+      url = g_strconcat (base, "api/v1/payments/test-checkout/", id, NULL);
+    }
+
+  if (parla_db_exec (req->db, error,
+                     "INSERT INTO minute_purchases (id, user_id, package_id, status, minutes, price_minor, "
+                     "currency, hold_expires_at, checkout_url, created_at, updated_at) "
+                     "VALUES ($1, $2, $3, 'payment_pending', $4, $5, $6, $7, $8, $9, $9)",
+                     PARLA_DB_TEXT, id,
+                     PARLA_DB_TEXT, req->user_id,
+                     PARLA_DB_TEXT, package_id,
+                     PARLA_DB_INT, minutes,
+                     PARLA_DB_INT, price,
+                     PARLA_DB_TEXT, currency,
+                     PARLA_DB_INT, req->now + req->config->payment_hold_seconds,
+                     PARLA_DB_TEXT, url,
+                     PARLA_DB_INT, req->now,
+                     PARLA_DB_END) < 0)
+    return NULL;
+
+  if (price == 0)
+    {
+      row = purchase_row_load (req, id, error);
+      if (row == NULL || !apply_purchase_paid (req, row, NULL, 0, currency, error))
+        return NULL;
+    }
+  else if (!parla_payments_is_test_mode (req->config))
+    {
+      req->after_commit = create_purchase_checkout;
+    }
+
+  req->status = 201;
+  return purchase_json (req, id, error);
+}
+
 const ParlaRoute parla_payment_routes[] = {
+  { "POST", "/api/v1/minute-packages/{id}/purchase", handle_purchase,
+    PARLA_ROUTE_AUTH | PARLA_ROUTE_WRITE | PARLA_ROUTE_BODY_OPT | PARLA_ROUTE_IDEMPOTENT },
   { "POST", "/api/v1/payments/stripe/webhook", handle_webhook, PARLA_ROUTE_PUBLIC | PARLA_ROUTE_WRITE },
   { "GET", "/api/v1/payments/test-checkout/{id}", handle_test_checkout, PARLA_ROUTE_AUTH },
   { "POST", "/api/v1/payments/test-checkout/{id}/complete", handle_test_checkout_complete,
@@ -1940,7 +2541,7 @@ record_work (ParlaDb   *db,
               g_autoptr(JsonNode) event = NULL;
               g_autoptr(JsonNode) result = NULL;
 
-              event = test_event (&req, "refund.updated", result_id, "refund", item->booking_id,
+              event = test_event (&req, "refund.updated", result_id, "refund", "booking_id", item->booking_id,
                                   "status", string_node ("succeeded"),
                                   "amount", int_node (item->amount),
                                   "currency", string_node (item->currency),

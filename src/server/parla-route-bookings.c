@@ -16,6 +16,7 @@ static const ParlaField book_fields[] = {
   { "start", PARLA_FIELD_INSTANT, PARLA_FIELD_REQUIRED },
   { "topic", PARLA_FIELD_STRING, PARLA_FIELD_NULLABLE, 0, 200 },
   { "message", PARLA_FIELD_STRING, PARLA_FIELD_NULLABLE, 0, 2000 },
+  { "learner_time_zone", PARLA_FIELD_STRING, PARLA_FIELD_NULLABLE, 1, 64 },
 };
 
 static const ParlaField reschedule_fields[] = {
@@ -24,6 +25,10 @@ static const ParlaField reschedule_fields[] = {
 
 static const ParlaField cancel_fields[] = {
   { "reason", PARLA_FIELD_STRING, PARLA_FIELD_NULLABLE, 0, 2000 },
+};
+
+static const ParlaField reject_fields[] = {
+  { "reason", PARLA_FIELD_STRING, PARLA_FIELD_NULLABLE, 0, 500 },
 };
 
 /* Checks that [start, start + duration) is a slot of the teacher's
@@ -93,10 +98,12 @@ handle_book_offering (ParlaRequest  *req,
 {
   JsonObject *body = parla_request_body (req);
   g_autoptr(ParlaOffering) offering = NULL;
+  g_autofree char *zone = NULL;
   ParlaNewBooking lesson = { 0, };
   gint64 start;
 
-  if (!parla_json_check_object (body, book_fields, G_N_ELEMENTS (book_fields), PARLA_JSON_INPUT, error))
+  if (!parla_json_check_object (body, book_fields, G_N_ELEMENTS (book_fields), PARLA_JSON_INPUT, error) ||
+      !parla_booking_read_time_zone (req, body, &zone, error))
     return NULL;
 
   offering = parla_offering_load (req, parla_request_param (req, 0), error);
@@ -145,6 +152,7 @@ handle_book_offering (ParlaRequest  *req,
     }
   lesson.topic = parla_json_get_string (body, "topic", "");
   lesson.message = parla_json_get_string (body, "message", "");
+  lesson.learner_time_zone = zone;
   lesson.price_minor = parla_offering_get_price_minor (offering);
   lesson.currency = parla_offering_get_currency (offering);
 
@@ -252,9 +260,11 @@ load_pending_for_teacher (ParlaRequest  *req,
   return g_steal_pointer (&booking);
 }
 
+/* @reason: (nullable): why a request was declined */
 static JsonNode *
 answer (ParlaRequest        *req,
         ParlaBookingStatus   status,
+        const char          *reason,
         GError             **error)
 {
   g_autoptr(ParlaBooking) booking = load_pending_for_teacher (req, error);
@@ -278,11 +288,13 @@ answer (ParlaRequest        *req,
     return NULL;
 
   if (parla_db_exec (req->db, error,
-                     "UPDATE bookings SET status = $2, refund_minor = NULLIF($3, -1), updated_at = $4 WHERE id = $1",
+                     "UPDATE bookings SET status = $2, refund_minor = NULLIF($3, -1), updated_at = $4, "
+                     "reject_reason = $5 WHERE id = $1",
                      PARLA_DB_TEXT, id,
                      PARLA_DB_TEXT, parla_booking_status_names[status],
                      PARLA_DB_INT, refund,
                      PARLA_DB_INT, req->now,
+                     PARLA_DB_TEXT, reason,
                      PARLA_DB_END) < 0)
     return NULL;
 
@@ -292,6 +304,7 @@ answer (ParlaRequest        *req,
 
   parla_booking_set_status (booking, status);
   parla_booking_set_refund_minor (booking, refund);
+  parla_booking_set_reject_reason (booking, reason);
 
   parla_events_booking (req, status == PARLA_BOOKING_CONFIRMED ? "booking.accepted" : "booking.rejected",
                         booking);
@@ -302,14 +315,26 @@ static JsonNode *
 handle_accept (ParlaRequest  *req,
                GError       **error)
 {
-  return answer (req, PARLA_BOOKING_CONFIRMED, error);
+  return answer (req, PARLA_BOOKING_CONFIRMED, NULL, error);
 }
 
 static JsonNode *
 handle_reject (ParlaRequest  *req,
                GError       **error)
 {
-  return answer (req, PARLA_BOOKING_REJECTED, error);
+  g_autofree char *reason = NULL;
+
+  if (req->json != NULL &&
+      !parla_json_check (req->json, reject_fields, G_N_ELEMENTS (reject_fields), PARLA_JSON_INPUT, error))
+    return NULL;
+
+  /* A blank reason is no reason. */
+  if (req->json != NULL)
+    reason = g_strstrip (g_strdup (parla_json_get_string (parla_request_body (req), "reason", "")));
+  if (reason != NULL && *reason == '\0')
+    g_clear_pointer (&reason, g_free);
+
+  return answer (req, PARLA_BOOKING_REJECTED, reason, error);
 }
 
 static JsonNode *

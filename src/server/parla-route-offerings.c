@@ -114,6 +114,7 @@ handle_list (ParlaRequest  *req,
   g_autofree char *count_sql = NULL;
   g_autofree char *sql = NULL;
   const char *teacher_id = parla_request_query (req, "teacher_id");
+  g_autoptr(GHashTable) policies = NULL;
   gint64 page, limit, total = 0;
   int free_only, include_archived, kind;
 
@@ -155,6 +156,7 @@ handle_list (ParlaRequest  *req,
   if (rows == NULL)
     return NULL;
 
+  policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
   while (parla_db_rows_next (rows))
     {
       JsonNode *node = parla_json_parse (parla_db_rows_get_text (rows, 0), -1, error);
@@ -162,11 +164,32 @@ handle_list (ParlaRequest  *req,
       if (node == NULL)
         return NULL;
       g_ptr_array_add (items, node);
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !parla_add_cancellation_policy (req, node,
+                                          json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                                      "teacher_id", ""),
+                                          policies, error))
+        return NULL;
     }
   if (!parla_db_rows_get_error (rows, error))
     return NULL;
 
   return parla_request_list_response (g_steal_pointer (&items), total, page, limit);
+}
+
+/* The offering as the server sends it: with the policy its bookings
+ * would keep. */
+static JsonNode *
+offering_response (ParlaRequest   *req,
+                   ParlaOffering  *offering,
+                   GError        **error)
+{
+  g_autoptr(JsonNode) node = parla_offering_to_json (offering);
+
+  if (!parla_add_cancellation_policy (req, node, parla_offering_get_teacher_id (offering), NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&node);
 }
 
 static JsonNode *
@@ -194,7 +217,7 @@ handle_create (ParlaRequest  *req,
     return NULL;
 
   req->status = 201;
-  return parla_offering_to_json (offering);
+  return offering_response (req, offering, error);
 }
 
 static JsonNode *
@@ -206,7 +229,7 @@ handle_get (ParlaRequest  *req,
   if (offering == NULL)
     return NULL;
 
-  return parla_offering_to_json (offering);
+  return offering_response (req, offering, error);
 }
 
 static ParlaOffering *
@@ -268,7 +291,7 @@ handle_update (ParlaRequest  *req,
   if (!parla_offering_store (req, updated, FALSE, error))
     return NULL;
 
-  return parla_offering_to_json (updated);
+  return offering_response (req, updated, error);
 }
 
 static JsonNode *

@@ -354,19 +354,28 @@ build_filters (ParlaRequest   *req,
 {
   const char *language = parla_request_query (req, "language");
   const char *host_id = parla_request_query (req, "host_id");
-  gint64 from, to;
+  gint64 from, to, min_price, max_price;
   int free_only, type, level;
 
   if (!parla_request_query_bool (req, "free", &free_only, error) ||
       !parla_request_query_enum (req, "type", parla_session_type_names, &type, error) ||
       !parla_request_query_enum (req, "level", parla_level_names, &level, error) ||
       !parla_request_query_instant (req, "from", req->now, &from, error) ||
-      !parla_request_query_instant (req, "to", G_MAXINT64, &to, error))
+      !parla_request_query_instant (req, "to", G_MAXINT64, &to, error) ||
+      !parla_request_query_int (req, "min_price", 0, G_MAXINT32, -1, &min_price, error) ||
+      !parla_request_query_int (req, "max_price", 0, G_MAXINT32, -1, &max_price, error))
     return FALSE;
 
   if (to <= from)
     {
       parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "to", "“to” must be after “from”");
+      return FALSE;
+    }
+
+  if (min_price >= 0 && max_price >= 0 && max_price < min_price)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "max_price",
+                       "“max_price” must not be below “min_price”");
       return FALSE;
     }
 
@@ -397,6 +406,10 @@ build_filters (ParlaRequest   *req,
     g_string_append (where, " AND s.price_minor = 0");
   else if (free_only == 0)
     g_string_append (where, " AND s.price_minor > 0");
+  if (min_price >= 0)
+    g_string_append_printf (where, " AND s.price_minor >= %s", parla_db_params_add_int (params, min_price));
+  if (max_price >= 0)
+    g_string_append_printf (where, " AND s.price_minor <= %s", parla_db_params_add_int (params, max_price));
   if (host_id != NULL)
     g_string_append_printf (where, " AND s.host_id = %s", parla_db_params_add_text (params, host_id));
   if (plan->words != NULL)
@@ -416,7 +429,7 @@ build_filters (ParlaRequest   *req,
 static gboolean
 only_time_filters (ParlaRequest *req)
 {
-  static const char * const others[] = { "language", "level", "type", "free", "host_id" };
+  static const char * const others[] = { "language", "level", "type", "free", "host_id", "min_price", "max_price" };
 
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     if (parla_request_query (req, others[i]) != NULL)
@@ -436,6 +449,7 @@ handle_list (ParlaRequest  *req,
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(ParlaDbRows) rows = NULL;
   g_auto(TextPlan) plan = { NULL, };
+  g_autoptr(GHashTable) policies = NULL;
   JsonNode *node;
   gint64 page, limit, total = 0;
 
@@ -508,13 +522,18 @@ handle_list (ParlaRequest  *req,
   if (rows == NULL)
     return NULL;
 
+  policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
   while (parla_db_rows_next (rows))
     {
       g_autoptr(ParlaSession) session = session_from_row (rows, error);
+      JsonNode *item;
 
       if (session == NULL)
         return NULL;
-      g_ptr_array_add (items, parla_session_to_json (session));
+      item = parla_session_to_json (session);
+      g_ptr_array_add (items, item);
+      if (!parla_add_cancellation_policy (req, item, parla_session_get_host_id (session), policies, error))
+        return NULL;
     }
   if (!parla_db_rows_get_error (rows, error))
     return NULL;
@@ -522,6 +541,21 @@ handle_list (ParlaRequest  *req,
   node = parla_request_list_response (g_steal_pointer (&items), MIN (total, MAX_COUNT), page, limit);
   json_object_set_boolean_member (json_node_get_object (node), "total_exact", total <= MAX_COUNT);
   return node;
+}
+
+/* The session as the server sends it: with the policy its seats would
+ * keep. */
+static JsonNode *
+session_response (ParlaRequest  *req,
+                  ParlaSession  *session,
+                  GError       **error)
+{
+  g_autoptr(JsonNode) node = parla_session_to_json (session);
+
+  if (!parla_add_cancellation_policy (req, node, parla_session_get_host_id (session), NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&node);
 }
 
 static JsonNode *
@@ -576,7 +610,7 @@ handle_create (ParlaRequest  *req,
     return NULL;
 
   req->status = 201;
-  return parla_session_to_json (session);
+  return session_response (req, session, error);
 }
 
 static JsonNode *
@@ -588,7 +622,7 @@ handle_get (ParlaRequest  *req,
   if (session == NULL)
     return NULL;
 
-  return parla_session_to_json (session);
+  return session_response (req, session, error);
 }
 
 static gboolean
@@ -794,17 +828,29 @@ handle_update (ParlaRequest  *req,
       !parla_events_seats (req, id, error))
     return NULL;
 
-  return parla_session_to_json (session);
+  return session_response (req, session, error);
 }
+
+static const ParlaField seat_fields[] = {
+  { "learner_time_zone", PARLA_FIELD_STRING, PARLA_FIELD_NULLABLE, 1, 64 },
+};
 
 static JsonNode *
 handle_book (ParlaRequest  *req,
              GError       **error)
 {
   const char *id = parla_request_param (req, 0);
+  JsonObject *body = req->json != NULL ? parla_request_body (req) : NULL;
   g_autoptr(ParlaSession) session = NULL;
+  g_autofree char *zone = NULL;
   ParlaNewBooking seat = { 0, };
   gint64 changed;
+
+  if (req->json != NULL &&
+      !parla_json_check (req->json, seat_fields, G_N_ELEMENTS (seat_fields), PARLA_JSON_INPUT, error))
+    return NULL;
+  if (!parla_booking_read_time_zone (req, body, &zone, error))
+    return NULL;
 
   session = parla_session_load (req, id, error);
   if (session == NULL)
@@ -870,6 +916,7 @@ handle_book (ParlaRequest  *req,
   seat.start = parla_session_get_start (session);
   seat.end = parla_session_get_end (session);
   seat.status = PARLA_BOOKING_CONFIRMED;
+  seat.learner_time_zone = zone;
   seat.price_minor = parla_session_get_price_minor (session);
   /* A paid seat is held until Stripe says it is paid. */
   if (seat.price_minor > 0 && parla_payments_enabled (req->config))

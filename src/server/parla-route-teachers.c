@@ -205,6 +205,7 @@ teacher_with_offerings (ParlaRequest  *req,
   g_autoptr(ParlaDbRows) rows = NULL;
   g_autoptr(JsonArray) offerings = json_array_new ();
   g_autoptr(JsonNode) array = NULL;
+  g_autoptr(GHashTable) policies = NULL;
 
   rows = parla_db_query (req->db, error,
                          "SELECT document FROM offerings WHERE teacher_id = $1 AND archived = 0 "
@@ -214,6 +215,7 @@ teacher_with_offerings (ParlaRequest  *req,
   if (rows == NULL)
     return NULL;
 
+  policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
   while (parla_db_rows_next (rows))
     {
       JsonNode *node = parla_json_parse (parla_db_rows_get_text (rows, 0), -1, error);
@@ -221,6 +223,9 @@ teacher_with_offerings (ParlaRequest  *req,
       if (node == NULL)
         return NULL;
       json_array_add_element (offerings, node);
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !parla_add_cancellation_policy (req, node, parla_teacher_get_id (teacher), policies, error))
+        return NULL;
     }
   if (!parla_db_rows_get_error (rows, error))
     return NULL;

@@ -231,7 +231,18 @@ typedef struct
   gint64              price_minor;
   const char         *currency;
   ParlaBookingStatus  paid_status;   /* with status payment_pending: the status once paid */
+  const char         *learner_time_zone;  /* NULL: UTC */
 } ParlaNewBooking;
+
+gboolean    parla_add_cancellation_policy (ParlaRequest  *req,
+                                           JsonNode      *resource,
+                                           const char    *teacher_id,
+                                           GHashTable    *cache,
+                                           GError       **error);
+gboolean    parla_booking_read_time_zone  (ParlaRequest  *req,
+                                           JsonObject    *body,
+                                           char         **out_zone,
+                                           GError       **error);
 
 char       *parla_booking_insert          (ParlaRequest  *req,
                                            const ParlaNewBooking *booking,
@@ -286,10 +297,20 @@ extern const ParlaRoute parla_availability_routes[];
 extern const ParlaRoute parla_offering_routes[];
 extern const ParlaRoute parla_session_routes[];
 extern const ParlaRoute parla_booking_routes[];
+extern const ParlaRoute parla_review_routes[];
 extern const ParlaRoute parla_meta_routes[];
 extern const ParlaRoute parla_realtime_routes[];
 extern const ParlaRoute parla_call_routes[];
 extern const ParlaRoute parla_payment_routes[];
+
+/* parla-route-reviews.c */
+char       *parla_review_insert           (ParlaRequest  *req,
+                                           const char    *booking_id,
+                                           const char    *teacher_id,
+                                           const char    *learner_id,
+                                           gint64         rating,
+                                           const char    *text,
+                                           GError       **error);
 
 /* parla-demo.c */
 gboolean    parla_demo_seed               (ParlaDb       *db,

@@ -83,6 +83,7 @@ static const ParlaRoute *route_tables[] = {
   parla_offering_routes,
   parla_session_routes,
   parla_booking_routes,
+  parla_review_routes,
   parla_meta_routes,
   parla_realtime_routes,
   parla_call_routes,

@@ -852,6 +852,258 @@ test_listing_search_and_count (Fixture       *f,
   }
 }
 
+/* The learner's time zone: given, or from their teacher profile, or UTC;
+ * kept with the booking. */
+static void
+test_learner_time_zone (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const struct { const char *zone; const char *field; } bad[] = {
+    { "\"Mars/Olympus_Mons\"", "learner_time_zone" },
+    { "\"\"", "learner_time_zone" },
+    { "5", "learner_time_zone" },
+    { "[\"UTC\"]", "learner_time_zone" },
+  };
+  g_autofree char *when = pt_instant (WED);
+  g_autofree char *path = g_strdup_printf ("/api/v1/offerings/%s/book", f->offering_id);
+  g_autofree char *body = pt_json ("{\"start\":\"%s\",\"learner_time_zone\":\"America/New_York\"}", when);
+  g_autofree char *session_id = create_session (f, f->teacher, WED + 6 * HOUR, 4, 0);
+  g_autofree char *seat_path = g_strdup_printf ("/api/v1/sessions/%s/book", session_id);
+  g_autoptr(PtResponse) zoned = NULL;
+  g_autoptr(PtResponse) got = NULL;
+  g_autoptr(PtResponse) plain = NULL;
+  g_autoptr(PtResponse) seat = NULL;
+  g_autoptr(PtResponse) bad_seat = NULL;
+  g_autoptr(PtResponse) mine = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *bad_body = pt_json ("{\"start\":\"%s\",\"learner_time_zone\":%s}", when, bad[i].zone);
+      g_autoptr(PtResponse) response = pt_request (f->server, "POST", path, f->learner, bad_body, NULL);
+
+      pt_assert_error (response, 400, "invalid_input");
+      g_assert_cmpstr (pt_str (response, "error.field"), ==, bad[i].field);
+    }
+
+  zoned = pt_request (f->server, "POST", path, f->learner, body, NULL);
+  pt_assert_status (zoned, 201);
+  g_assert_cmpstr (pt_str (zoned, "learner_time_zone"), ==, "America/New_York");
+  {
+    g_autofree char *get_path = g_strdup_printf ("/api/v1/bookings/%s", pt_str (zoned, "id"));
+    got = pt_request (f->server, "GET", get_path, f->teacher, NULL, NULL);
+  }
+  pt_assert_status (got, 200);
+  g_assert_cmpstr (pt_str (got, "learner_time_zone"), ==, "America/New_York");
+
+  /* No zone given and no profile: UTC. */
+  plain = book (f, f->other, f->offering_id, WED + 2 * HOUR);
+  pt_assert_status (plain, 201);
+  g_assert_cmpstr (pt_str (plain, "learner_time_zone"), ==, "UTC");
+
+  /* A seat takes one too; a bad one takes no seat. */
+  bad_seat = pt_request (f->server, "POST", seat_path, f->learner, "{\"learner_time_zone\":\"Nowhere\"}", NULL);
+  pt_assert_error (bad_seat, 400, "invalid_input");
+  g_assert_cmpstr (pt_str (bad_seat, "error.field"), ==, "learner_time_zone");
+  seat = pt_request (f->server, "POST", seat_path, f->learner, "{\"learner_time_zone\":\"Asia/Tokyo\"}", NULL);
+  pt_assert_status (seat, 201);
+  g_assert_cmpstr (pt_str (seat, "learner_time_zone"), ==, "Asia/Tokyo");
+
+  mine = pt_request (f->server, "GET", "/api/v1/me/bookings", f->learner, NULL, NULL);
+  pt_assert_status (mine, 200);
+  g_assert_cmpint (pt_int (mine, "total"), ==, 2);
+  g_assert_cmpstr (pt_str (mine, "items[0].learner_time_zone"), ==, "America/New_York");
+  g_assert_cmpstr (pt_str (mine, "items[1].learner_time_zone"), ==, "Asia/Tokyo");
+}
+
+/* A teacher who books another teacher's lesson brings their own zone. */
+static void
+test_learner_time_zone_from_profile (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *second_id = NULL;
+  g_autofree char *second = pt_register (f->server, "second@example.org", "teacher", &second_id);
+  g_autoptr(PtResponse) profile = NULL;
+  g_autoptr(PtResponse) booked = NULL;
+
+  profile = pt_request (f->server, "PUT", "/api/v1/me/teacher-profile", second,
+                        "{\"bio\":\"Sensei\",\"languages\":[\"ja\"],\"time_zone\":\"Asia/Tokyo\"}", NULL);
+  pt_assert_status (profile, 200);
+
+  booked = book (f, second, f->offering_id, WED);
+  pt_assert_status (booked, 201);
+  g_assert_cmpstr (pt_str (booked, "learner_time_zone"), ==, "Asia/Tokyo");
+}
+
+static PtResponse *
+reject (Fixture    *f,
+        const char *token,
+        const char *id,
+        const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/bookings/%s/reject", id);
+
+  return pt_request (f->server, "POST", path, token, body, NULL);
+}
+
+/* The teacher's reason for declining: kept, shown to the learner, and
+ * sent with the event. */
+static void
+test_reject_reason (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const bad[] = {
+    "{\"reason\":5}", "{\"reason\":[\"busy\"]}", "{\"reason\":{}}", "{\"reason\":", "[1]",
+  };
+  g_autoptr(PtResponse) request = book (f, f->learner, f->approval_id, WED);
+  g_autoptr(PtResponse) blank_request = book (f, f->learner, f->approval_id, WED + 2 * HOUR);
+  g_autoptr(PtResponse) rejected = NULL;
+  g_autoptr(PtResponse) blank = NULL;
+  g_autoptr(PtResponse) seen = NULL;
+  g_autoptr(PtWs) ws = NULL;
+  g_autofree char *long_reason = g_strnfill (501, 'x');
+  g_autofree char *long_body = pt_json ("{\"reason\":\"%s\"}", long_reason);
+  g_autofree char *seen_path = NULL;
+  const char *id = pt_str (request, "id");
+  JsonNode *event;
+
+  pt_assert_status (request, 201);
+  g_assert_cmpstr (pt_str (request, "status"), ==, "pending");
+  g_assert_true (JSON_NODE_HOLDS_NULL (pt_json_get (request->json, "reject_reason")));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(PtResponse) response = reject (f, f->teacher, id, bad[i]);
+
+      pt_assert_error (response, 400, "invalid_input");
+    }
+  {
+    g_autoptr(PtResponse) too_long = reject (f, f->teacher, id, long_body);
+    g_autoptr(PtResponse) by_learner = reject (f, f->learner, id, "{\"reason\":\"Changed my mind\"}");
+
+    pt_assert_error (too_long, 400, "invalid_input");
+    g_assert_cmpstr (pt_str (too_long, "error.field"), ==, "reason");
+    pt_assert_error (by_learner, 403, "forbidden");
+  }
+
+  ws = pt_ws_connect (f->server, f->learner);
+  rejected = reject (f, f->teacher, id, "{\"reason\":\"  I am away that week; could you pick the next one?  \"}");
+  pt_assert_status (rejected, 200);
+  g_assert_cmpstr (pt_str (rejected, "status"), ==, "rejected");
+  g_assert_cmpstr (pt_str (rejected, "reject_reason"), ==, "I am away that week; could you pick the next one?");
+
+  event = pt_ws_wait_for (ws, "booking.rejected", "booking.id", id, 10000);
+  g_assert_cmpstr (pt_node_str (event, "booking.reject_reason"), ==,
+                   "I am away that week; could you pick the next one?");
+  json_node_unref (event);
+
+  seen_path = g_strdup_printf ("/api/v1/bookings/%s", id);
+  seen = pt_request (f->server, "GET", seen_path, f->learner, NULL, NULL);
+  pt_assert_status (seen, 200);
+  g_assert_cmpstr (pt_str (seen, "reject_reason"), ==, "I am away that week; could you pick the next one?");
+
+  /* A blank reason is none; so is no body at all (see test_approval). */
+  blank = reject (f, f->teacher, pt_str (blank_request, "id"), "{\"reason\":\"   \"}");
+  pt_assert_status (blank, 200);
+  g_assert_true (JSON_NODE_HOLDS_NULL (pt_json_get (blank->json, "reject_reason")));
+}
+
+/* What a booking would snapshot, shown before booking. */
+static void
+test_policy_before_booking (void)
+{
+  Fixture f = { 0, };
+  g_autofree char *offering_path = NULL;
+  g_autofree char *list_path = NULL;
+  g_autofree char *session_path = NULL;
+  g_autofree char *session_id = NULL;
+  g_autoptr(PtResponse) offering = NULL;
+  g_autoptr(PtResponse) offerings = NULL;
+  g_autoptr(PtResponse) session = NULL;
+  g_autoptr(PtResponse) sessions = NULL;
+  g_autoptr(PtResponse) booked = NULL;
+
+  fixture_set_up (&f, NULL);
+  f.server = pt_server_restart (f.server, stricter_policy, NULL);
+  pt_server_set_now (f.server, T0);
+
+  offering_path = g_strdup_printf ("/api/v1/offerings/%s", f.offering_id);
+  offering = pt_request (f.server, "GET", offering_path, NULL, NULL, NULL);
+  pt_assert_status (offering, 200);
+  g_assert_cmpint (pt_int (offering, "cancellation_policy.full_refund_hours"), ==, 48);
+  g_assert_cmpint (pt_int (offering, "cancellation_policy.partial_refund_hours"), ==, 12);
+  g_assert_cmpint (pt_int (offering, "cancellation_policy.partial_refund_percent_bp"), ==, 0);
+
+  list_path = g_strdup_printf ("/api/v1/offerings?teacher_id=%s", f.teacher_id);
+  offerings = pt_request (f.server, "GET", list_path, NULL, NULL, NULL);
+  pt_assert_status (offerings, 200);
+  g_assert_cmpint (pt_int (offerings, "items[0].cancellation_policy.full_refund_hours"), ==, 48);
+  g_assert_cmpint (pt_int (offerings, "items[1].cancellation_policy.full_refund_hours"), ==, 48);
+
+  session_id = create_session (&f, f.teacher, WED + 6 * HOUR, 4, 900);
+  session_path = g_strdup_printf ("/api/v1/sessions/%s", session_id);
+  session = pt_request (f.server, "GET", session_path, NULL, NULL, NULL);
+  pt_assert_status (session, 200);
+  g_assert_cmpint (pt_int (session, "cancellation_policy.full_refund_hours"), ==, 48);
+  sessions = pt_request (f.server, "GET", "/api/v1/sessions", NULL, NULL, NULL);
+  pt_assert_status (sessions, 200);
+  g_assert_cmpint (pt_int (sessions, "items[0].cancellation_policy.full_refund_hours"), ==, 48);
+
+  /* The booking snapshots exactly what was shown. */
+  booked = book (&f, f.learner, f.offering_id, WED);
+  pt_assert_status (booked, 201);
+  g_assert_true (json_node_equal (pt_json_get (booked->json, "policy"),
+                                  pt_json_get (offering->json, "cancellation_policy")));
+
+  fixture_tear_down (&f, NULL);
+}
+
+static gint64
+listed (Fixture    *f,
+        const char *query)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/sessions?%s", query);
+  g_autoptr(PtResponse) response = pt_request (f->server, "GET", path, NULL, NULL, NULL);
+
+  pt_assert_status (response, 200);
+  return pt_int (response, "total");
+}
+
+static void
+test_session_price_filter (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const struct { const char *query; const char *field; } bad[] = {
+    { "min_price=-1", "min_price" },
+    { "min_price=cheap", "min_price" },
+    { "max_price=1.5", "max_price" },
+    { "max_price=99999999999", "max_price" },
+    { "min_price=2000&max_price=1000", "max_price" },
+  };
+  g_autofree char *free_id = create_session (f, f->teacher, WED + 4 * HOUR, 4, 0);
+  g_autofree char *cheap_id = create_session (f, f->teacher, WED + 6 * HOUR, 4, 1000);
+  g_autofree char *dear_id = create_session (f, f->teacher, WED + DAY + 4 * HOUR, 4, 2500);
+
+  g_assert_cmpint (listed (f, "min_price=0"), ==, 3);
+  g_assert_cmpint (listed (f, "min_price=1"), ==, 2);
+  /* Inclusive at both ends. */
+  g_assert_cmpint (listed (f, "min_price=1000&max_price=1000"), ==, 1);
+  g_assert_cmpint (listed (f, "min_price=1000&max_price=2500"), ==, 2);
+  g_assert_cmpint (listed (f, "max_price=999"), ==, 1);
+  g_assert_cmpint (listed (f, "max_price=0"), ==, 1);
+  g_assert_cmpint (listed (f, "min_price=2501"), ==, 0);
+  /* With words, the count and the page agree. */
+  g_assert_cmpint (listed (f, "q=tapas&max_price=1000"), ==, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/sessions?%s", bad[i].query);
+      g_autoptr(PtResponse) response = pt_request (f->server, "GET", path, NULL, NULL, NULL);
+
+      pt_assert_error (response, 400, "invalid_input");
+      g_assert_cmpstr (pt_str (response, "error.field"), ==, bad[i].field);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -873,7 +1125,12 @@ main (int   argc,
   ADD ("idempotency", test_idempotency);
   ADD ("idempotency-in-flight", test_idempotency_in_flight);
   ADD ("listing-search-and-count", test_listing_search_and_count);
+  ADD ("learner-time-zone", test_learner_time_zone);
+  ADD ("learner-time-zone-from-profile", test_learner_time_zone_from_profile);
+  ADD ("reject-reason", test_reject_reason);
+  ADD ("session-price-filter", test_session_price_filter);
   g_test_add_func ("/server/bookings/policy-snapshot", test_policy_snapshot);
+  g_test_add_func ("/server/bookings/policy-before-booking", test_policy_before_booking);
 
   return g_test_run ();
 }

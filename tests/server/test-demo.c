@@ -205,6 +205,14 @@ check_teachers (Fixture *fixture)
                 "AND rating_sum * 100 BETWEEN 460 * rating_count AND 495 * rating_count",
                 ==, 10);
 
+  /* Some teachers have written reviews, of lessons that took place. */
+  assert_count (fixture, "SELECT COUNT(DISTINCT teacher_id) FROM reviews", >=, 3);
+  assert_count (fixture,
+                "SELECT COUNT(*) FROM reviews r JOIN bookings b ON b.id = r.booking_id "
+                "WHERE b.learner_id = r.learner_id AND b.teacher_id = r.teacher_id "
+                "AND b.status = 'confirmed' AND b.end_at < r.created_at",
+                ==, query_int (fixture, "SELECT COUNT(*) FROM reviews"));
+
   /* Every teacher has hours and two to four current offerings, and the
    * price summary was refreshed. */
   assert_count (fixture,

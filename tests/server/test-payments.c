@@ -1,7 +1,7 @@
 /* test-payments.c: paid bookings against a stand-in for Stripe: webhook
  * signatures, each event once in any order, checkout, expiry, refunds by
- * policy through the outbox (across a SIGKILL), the ledger, earnings and
- * the test mode
+ * policy through the outbox (across a SIGKILL), the ledger, earnings,
+ * minute package purchases and the test mode
  *
  * Copyright 2026 The Parla developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -1178,6 +1178,372 @@ test_refund_survives_sigkill (void)
   }
 }
 
+/* Minute package purchases */
+
+#define PACKAGE_ID "pkg_sixty"
+
+/* A 60-minute package for 1500 EUR, valid 30 days, and a retired one. */
+static void
+add_packages (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  parla_db_exec (f->db, &error,
+                 "INSERT INTO minute_packages (id, name, minutes, price_minor, currency, validity_days, active, "
+                 "created_at, updated_at) VALUES ('" PACKAGE_ID "', '60 minutes', 60, 1500, 'EUR', 30, 1, $1, $1), "
+                 "('pkg_retired', 'Old', 30, 900, 'EUR', 30, 0, $1, $1)",
+                 PARLA_DB_INT, (gint64) T0,
+                 PARLA_DB_END);
+  g_assert_no_error (error);
+}
+
+static PtResponse *
+buy (Fixture    *f,
+     const char *token,
+     const char *package_id,
+     const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/minute-packages/%s/purchase", package_id);
+
+  return pt_request (f->server, "POST", path, token, body, NULL);
+}
+
+/* Buys the 60-minute package as the learner: the purchase's id. */
+static char *
+buy_held (Fixture *f)
+{
+  g_autoptr(PtResponse) response = buy (f, f->learner, PACKAGE_ID, NULL);
+  g_autofree char *hold = pt_instant (T0 + 15 * 60);
+
+  pt_assert_status (response, 201);
+  g_assert_cmpstr (pt_str (response, "status"), ==, "payment_pending");
+  g_assert_cmpstr (pt_str (response, "hold_expires_at"), ==, hold);
+  g_assert_cmpstr (pt_str (response, "package.id"), ==, PACKAGE_ID);
+  g_assert_cmpint (pt_int (response, "package.minutes"), ==, 60);
+  g_assert_cmpint (pt_int (response, "price_minor"), ==, 1500);
+  g_assert_nonnull (pt_str (response, "checkout_url"));
+
+  return g_strdup (pt_str (response, "purchase_id"));
+}
+
+static char *
+purchase_status (Fixture    *f,
+                 const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParlaDbRows) rows = NULL;
+
+  rows = parla_db_query (f->db, &error, "SELECT status FROM minute_purchases WHERE id = $1",
+                         PARLA_DB_TEXT, id,
+                         PARLA_DB_END);
+  g_assert_no_error (error);
+  g_assert_true (parla_db_rows_next (rows));
+  return parla_db_rows_dup_text (rows, 0);
+}
+
+static gboolean
+purchase_has_status (Fixture    *f,
+                     const char *id,
+                     const char *status)
+{
+  g_autofree char *now = purchase_status (f, id);
+
+  return g_str_equal (now, status);
+}
+
+/* The Checkout Session id the server stored for a purchase, once it has. */
+static char *
+purchase_checkout (Fixture    *f,
+                   const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParlaDbRows) rows = NULL;
+
+  rows = parla_db_query (f->db, &error, "SELECT checkout_session_id FROM minute_purchases WHERE id = $1",
+                         PARLA_DB_TEXT, id,
+                         PARLA_DB_END);
+  g_assert_no_error (error);
+  g_assert_true (parla_db_rows_next (rows));
+  return parla_db_rows_dup_text (rows, 0);
+}
+
+static gint64
+balance_minutes (Fixture    *f,
+                 const char *token)
+{
+  g_autoptr(PtResponse) response = pt_request (f->server, "GET", "/api/v1/me/balance", token, NULL, NULL);
+
+  pt_assert_status (response, 200);
+  return pt_int (response, "minutes");
+}
+
+static gint64
+n_credits (Fixture    *f,
+           const char *purchase_id)
+{
+  return count (f, "SELECT COUNT(*) FROM minute_ledger WHERE payment_ref = $1", purchase_id);
+}
+
+static char *
+purchase_event (const char *event_id,
+                const char *type,
+                const char *session,
+                const char *purchase,
+                gint64      amount)
+{
+  return g_strdup_printf ("{\"id\":\"%s\",\"object\":\"event\",\"type\":\"%s\",\"data\":{\"object\":"
+                          "{\"id\":\"%s\",\"object\":\"checkout.session\",\"payment_status\":\"%s\","
+                          "\"payment_intent\":\"pi_%s\",\"amount_total\":%" G_GINT64_FORMAT ",\"currency\":\"eur\","
+                          "\"metadata\":{\"purchase_id\":\"%s\"}}}}",
+                          event_id, type, session,
+                          g_str_equal (type, "checkout.session.completed") ? "paid" : "unpaid",
+                          purchase, amount, purchase);
+}
+
+/* Bad input, the wrong user, the wrong role: a clear error and nothing
+ * bought. */
+static void
+test_purchase_bad_input (Fixture       *f,
+                         gconstpointer  data)
+{
+  struct {
+    const char *package;
+    gboolean    teacher;
+    const char *body;
+    guint       status;
+    const char *code;
+  } cases[] = {
+    { "nothing", FALSE, NULL, 404, "not_found" },
+    { "pkg_retired", FALSE, NULL, 409, "invalid_state" },
+    { PACKAGE_ID, FALSE, "{\"minutes\":600}", 400, "invalid_input" },
+    { PACKAGE_ID, FALSE, "{\"minutes\":", 400, "invalid_input" },
+    { PACKAGE_ID, FALSE, "[1,2]", 400, "invalid_input" },
+    { PACKAGE_ID, FALSE, "\"x\"", 400, "invalid_input" },
+    { PACKAGE_ID, TRUE, NULL, 403, "forbidden" },
+  };
+
+  add_packages (f);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PtResponse) response = buy (f, cases[i].teacher ? f->teacher : f->learner, cases[i].package,
+                                            cases[i].body);
+
+      if (response->status != cases[i].status)
+        g_error ("case %u: %s: %u %s", i, cases[i].package, response->status, response->body);
+      g_assert_cmpstr (pt_str (response, "error.code"), ==, cases[i].code);
+    }
+
+  {
+    g_autoptr(PtResponse) anonymous = buy (f, NULL, PACKAGE_ID, NULL);
+    g_autofree char *huge = g_strnfill (2 * 1024 * 1024, 'x');
+    g_autoptr(GBytes) body = g_bytes_new (huge, strlen (huge));
+    g_autoptr(PtResponse) big = pt_request_raw (f->server, "POST", "/api/v1/minute-packages/" PACKAGE_ID "/purchase",
+                                                f->learner, "application/json", body, NULL);
+
+    pt_assert_status (anonymous, 401);
+    pt_assert_status (big, 413);
+  }
+
+  g_assert_cmpint (count (f, "SELECT COUNT(*) FROM minute_purchases", NULL), ==, 0);
+  g_assert_cmpint (stripe_standin_n_objects (f->stripe, "checkout.session"), ==, 0);
+}
+
+/* Stripe's webhook credits the minutes once, however often and in
+ * whatever order the events come; unsigned or wrongly signed events and
+ * other learners change nothing. */
+static void
+test_purchase_webhook_once (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *completed = NULL;
+  g_autofree char *intent = NULL;
+  g_autofree char *expired = NULL;
+  g_autoptr(PtWs) ws = NULL;
+  g_autoptr(PtWs) other_ws = NULL;
+  JsonNode *message;
+
+  add_packages (f);
+  ws = pt_ws_connect (f->server, f->learner);
+  other_ws = pt_ws_connect (f->server, f->other);
+  id = buy_held (f);
+  PT_WAIT_UNTIL ((session = purchase_checkout (f, id)) != NULL, WAIT);
+  {
+    g_autoptr(JsonNode) object = stripe_standin_dup_object (f->stripe, session);
+
+    g_assert_cmpstr (pt_node_str (object, "metadata.purchase_id"), ==, id);
+    g_assert_cmpint (pt_node_int (object, "amount_total"), ==, 1500);
+  }
+
+  completed = purchase_event ("evt_p_1", "checkout.session.completed", session, id, 1500);
+  intent = g_strdup_printf ("{\"id\":\"evt_p_2\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\","
+                            "\"data\":{\"object\":{\"id\":\"pi_%s\",\"object\":\"payment_intent\","
+                            "\"amount_received\":1500,\"currency\":\"eur\",\"status\":\"succeeded\","
+                            "\"metadata\":{\"purchase_id\":\"%s\"}}}}", id, id);
+  expired = purchase_event ("evt_p_3", "checkout.session.expired", session, id, 0);
+
+  /* Unsigned, wrongly signed, tampered: 400 and no effect. */
+  {
+    g_autoptr(PtResponse) unsigned_event = send_event (f, NULL, T0, completed, NULL);
+    g_autoptr(PtResponse) wrong = send_event (f, "whsec_wrong", T0, completed, NULL);
+    g_autofree char *signature = stripe_standin_sign (WEBHOOK_ONE, T0, completed);
+    g_autofree char *tampered = g_strdup (completed);
+    g_autoptr(PtResponse) tamper = NULL;
+
+    *strstr (tampered, "1500") = '9';
+    tamper = send_event (f, NULL, T0, tampered, signature);
+    pt_assert_error (unsigned_event, 400, "invalid_input");
+    pt_assert_error (wrong, 400, "invalid_input");
+    pt_assert_error (tamper, 400, "invalid_input");
+    g_assert_cmpint (n_events (f), ==, 0);
+    g_assert_cmpint (n_credits (f, id), ==, 0);
+  }
+
+  /* The payment, twice, then its intent, then a late expiry. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(PtResponse) response = send_event (f, i == 0 ? WEBHOOK_ONE : WEBHOOK_TWO, T0 + 5, completed, NULL);
+
+      pt_assert_status (response, 200);
+      g_assert_true (json_node_get_boolean (pt_json_get (response->json, "duplicate")) == (i == 1));
+    }
+  {
+    g_autoptr(PtResponse) second = send_event (f, WEBHOOK_ONE, T0 + 6, intent, NULL);
+    g_autoptr(PtResponse) late = send_event (f, WEBHOOK_ONE, T0 + 7, expired, NULL);
+
+    pt_assert_status (second, 200);
+    pt_assert_status (late, 200);
+  }
+
+  g_assert_true (purchase_has_status (f, id, "paid"));
+  g_assert_cmpint (n_credits (f, id), ==, 1);
+  g_assert_cmpint (balance_minutes (f, f->learner), ==, 60);
+  g_assert_cmpint (balance_minutes (f, f->other), ==, 0);
+  g_assert_cmpint (account_balance (f, "stripe_clearing"), ==, 1500);
+  g_assert_cmpint (account_balance (f, "minute_sales"), ==, -1500);
+  assert_ledger_balanced (f->db);
+
+  /* The learner hears of it once, with the new balance; nobody else. */
+  message = pt_ws_wait (ws, "minutes.purchased", WAIT);
+  g_assert_cmpstr (pt_node_str (message, "purchase.purchase_id"), ==, id);
+  g_assert_cmpstr (pt_node_str (message, "purchase.status"), ==, "paid");
+  g_assert_cmpint (pt_node_int (message, "balance.minutes"), ==, 60);
+  json_node_unref (message);
+  pt_ws_spin (300);
+  g_assert_cmpint (pt_ws_count (ws, "minutes.purchased"), ==, 0);
+  g_assert_cmpint (pt_ws_count (other_ws, "minutes.purchased"), ==, 0);
+}
+
+/* Paid at the stand-in for Stripe, end to end; an abandoned checkout and
+ * a lapsed hold expire the purchase and buy nothing. */
+static void
+test_purchase_checkout (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *paid = NULL;
+  g_autofree char *paid_session = NULL;
+  g_autofree char *abandoned = NULL;
+  g_autofree char *abandoned_session = NULL;
+  g_autofree char *lapsed = NULL;
+  g_autofree char *lapsed_session = NULL;
+  g_autofree char *expire_path = NULL;
+  g_autoptr(PtWs) ws = NULL;
+  JsonNode *message;
+
+  add_packages (f);
+  ws = pt_ws_connect (f->server, f->learner);
+
+  paid = buy_held (f);
+  PT_WAIT_UNTIL ((paid_session = purchase_checkout (f, paid)) != NULL, WAIT);
+  stripe_standin_pay (f->stripe, paid_session);
+  PT_WAIT_UNTIL (purchase_has_status (f, paid, "paid"), WAIT);
+  message = pt_ws_wait (ws, "minutes.purchased", WAIT);
+  g_assert_cmpint (pt_node_int (message, "balance.minutes"), ==, 60);
+  json_node_unref (message);
+  g_assert_cmpint (n_credits (f, paid), ==, 1);
+
+  abandoned = buy_held (f);
+  PT_WAIT_UNTIL ((abandoned_session = purchase_checkout (f, abandoned)) != NULL, WAIT);
+  stripe_standin_expire (f->stripe, abandoned_session);
+  PT_WAIT_UNTIL (purchase_has_status (f, abandoned, "expired"), WAIT);
+  message = pt_ws_wait_for (ws, "minutes.purchase_expired", "purchase.purchase_id", abandoned, WAIT);
+  json_node_unref (message);
+
+  /* The hold runs out on the server's clock: the next purchase releases
+   * it and the lapsed checkout is closed at Stripe. */
+  lapsed = buy_held (f);
+  PT_WAIT_UNTIL ((lapsed_session = purchase_checkout (f, lapsed)) != NULL, WAIT);
+  pt_server_set_now (f->server, T0 + 16 * 60);
+  stripe_standin_set_now (f->stripe, T0 + 16 * 60);
+  {
+    g_autoptr(PtResponse) next = buy (f, f->learner, PACKAGE_ID, NULL);
+
+    pt_assert_status (next, 201);
+  }
+  g_assert_true (purchase_has_status (f, lapsed, "expired"));
+  expire_path = g_strdup_printf ("/v1/checkout/sessions/%s/expire", lapsed_session);
+  PT_WAIT_UNTIL (stripe_standin_n_requests (f->stripe, expire_path) == 1, WAIT);
+
+  g_assert_cmpint (n_credits (f, abandoned), ==, 0);
+  g_assert_cmpint (n_credits (f, lapsed), ==, 0);
+  g_assert_cmpint (balance_minutes (f, f->learner), ==, 60);
+  g_assert_cmpint (account_balance (f, "stripe_clearing"), ==, 1500);
+  assert_ledger_balanced (f->db);
+}
+
+/* The server's own test checkout: the same webhook path, once. */
+static void
+test_purchase_test_mode (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *complete = NULL;
+  g_autofree char *cancel = NULL;
+  g_autoptr(PtResponse) page = NULL;
+  g_autoptr(PtResponse) paid = NULL;
+  g_autoptr(PtResponse) twice = NULL;
+
+  add_packages (f);
+  id = buy_held (f);
+  complete = g_strdup_printf ("/api/v1/payments/test-checkout/%s/complete", id);
+
+  {
+    g_autoptr(PtResponse) stranger = pt_request (f->server, "POST", complete, f->other, NULL, NULL);
+    g_autofree char *path = g_strdup_printf ("/api/v1/payments/test-checkout/%s", id);
+
+    pt_assert_error (stranger, 404, "not_found");
+    page = pt_request (f->server, "GET", path, f->learner, NULL, NULL);
+    pt_assert_status (page, 200);
+    g_assert_true (json_node_get_boolean (pt_json_get (page->json, "test_mode")));
+    g_assert_cmpstr (pt_str (page, "purchase.status"), ==, "payment_pending");
+  }
+  g_assert_cmpint (balance_minutes (f, f->learner), ==, 0);
+
+  paid = pt_request (f->server, "POST", complete, f->learner, NULL, NULL);
+  pt_assert_status (paid, 200);
+  g_assert_cmpstr (pt_str (paid, "purchase.status"), ==, "paid");
+  twice = pt_request (f->server, "POST", complete, f->learner, NULL, NULL);
+  pt_assert_error (twice, 409, "invalid_state");
+  g_assert_cmpint (balance_minutes (f, f->learner), ==, 60);
+  g_assert_cmpint (n_credits (f, id), ==, 1);
+  g_assert_cmpint (n_events (f), ==, 1);
+  assert_ledger_balanced (f->db);
+
+  /* Abandoned: expired, nothing credited. */
+  g_free (id);
+  id = buy_held (f);
+  cancel = g_strdup_printf ("/api/v1/payments/test-checkout/%s/cancel", id);
+  {
+    g_autoptr(PtResponse) abandoned = pt_request (f->server, "POST", cancel, f->learner, NULL, NULL);
+
+    pt_assert_status (abandoned, 200);
+    g_assert_cmpstr (pt_str (abandoned, "purchase.status"), ==, "expired");
+  }
+  g_assert_cmpint (balance_minutes (f, f->learner), ==, 60);
+  g_assert_cmpint (n_credits (f, id), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1200,6 +1566,10 @@ main (int   argc,
   ADD ("/server/payments/bad-input", DELIVER_MANUAL, test_bad_input);
   ADD ("/server/payments/test-mode", TEST_MODE, test_test_mode);
   ADD ("/server/payments/teacher-fee", DELIVER_AUTO, test_teacher_fee);
+  ADD ("/server/payments/purchase/bad-input", DELIVER_MANUAL, test_purchase_bad_input);
+  ADD ("/server/payments/purchase/webhook-once", DELIVER_MANUAL, test_purchase_webhook_once);
+  ADD ("/server/payments/purchase/checkout", DELIVER_AUTO, test_purchase_checkout);
+  ADD ("/server/payments/purchase/test-mode", TEST_MODE, test_purchase_test_mode);
   g_test_add_func ("/server/payments/config-checked", test_config_checked);
   g_test_add_func ("/server/payments/refund-survives-sigkill", test_refund_survives_sigkill);
 
