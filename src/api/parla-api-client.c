@@ -3252,3 +3252,398 @@ parla_api_client_list_booking_messages_finish (ParlaApiClient  *self,
 {
   return finish_call (self, result, parla_api_client_list_booking_messages_async, error);
 }
+
+/* Reviews, the policy before booking, the learner's time zone and
+ * reasons for declining */
+
+static const ParlaField review_fields[] = {
+  { "id", PARLA_FIELD_ID, PARLA_FIELD_REQUIRED },
+  { "booking_id", PARLA_FIELD_ID, PARLA_FIELD_REQUIRED },
+  { "rating", PARLA_FIELD_INT, PARLA_FIELD_REQUIRED, 1, 5 },
+  { "text", PARLA_FIELD_STRING, PARLA_FIELD_REQUIRED },
+  { "created_at", PARLA_FIELD_INSTANT, PARLA_FIELD_REQUIRED },
+};
+
+static gpointer
+parse_review (JsonNode  *node,
+              GError   **error)
+{
+  return check_object (node, review_fields, G_N_ELEMENTS (review_fields), error);
+}
+
+static const ParlaField review_list_fields[] = {
+  { "reviews", PARLA_FIELD_ARRAY, PARLA_FIELD_REQUIRED },
+  { "total", PARLA_FIELD_INT, PARLA_FIELD_REQUIRED, 0, G_MAXINT64 },
+  { "rating_count", PARLA_FIELD_INT, PARLA_FIELD_REQUIRED, 0, G_MAXINT64 },
+};
+
+static gpointer
+parse_review_list (JsonNode  *node,
+                   GError   **error)
+{
+  return check_object (node, review_list_fields, G_N_ELEMENTS (review_list_fields), error);
+}
+
+/* The "cancellation_policy" of an offering or a session. */
+static gpointer
+parse_cancellation_policy (JsonNode  *node,
+                           GError   **error)
+{
+  JsonNode *member = NULL;
+  ParlaPolicy *policy;
+  g_autoptr(GError) local_error = NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    member = json_object_get_member (json_node_get_object (node), "cancellation_policy");
+  if (member == NULL)
+    {
+      parla_set_error (error, PARLA_ERROR_INVALID_INPUT, "cancellation_policy",
+                       "The server sent no cancellation policy");
+      return NULL;
+    }
+
+  policy = parla_policy_new_from_json (member, &local_error);
+  if (policy == NULL)
+    {
+      parla_error_prefix_field (local_error, "cancellation_policy");
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  return policy;
+}
+
+/**
+ * parla_api_client_list_teacher_reviews_async:
+ * @self: a #ParlaApiClient
+ * @teacher_id: the teacher's id
+ * @offset: how many reviews to skip
+ * @limit: how many to return, 1 to 50
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Lists a teacher's reviews, newest first, with their rating.
+ */
+void
+parla_api_client_list_teacher_reviews_async (ParlaApiClient      *self,
+                                             const char          *teacher_id,
+                                             int                  offset,
+                                             int                  limit,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(ParlaApiQuery) query = parla_api_query_new ();
+
+  g_return_if_fail (PARLA_IS_API_CLIENT (self));
+  g_return_if_fail (teacher_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  path = resource_path ("/api/v1/teachers/", teacher_id, "/reviews");
+  parla_api_query_add_int (query, "offset", offset);
+  parla_api_query_add_int (query, "limit", limit);
+  call_async (self, parla_api_client_list_teacher_reviews_async, parse_review_list,
+              (GDestroyNotify) json_node_unref,
+              "GET", path, query, NULL, NULL,
+              cancellable, callback, user_data);
+}
+
+/**
+ * parla_api_client_list_teacher_reviews_finish:
+ * @self: a #ParlaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): `{reviews: [{id, rating, text, created_at,
+ *   learner: {id, display_name}}], total, rating, rating_count}`, or
+ *   %NULL with @error set
+ */
+JsonNode *
+parla_api_client_list_teacher_reviews_finish (ParlaApiClient  *self,
+                                              GAsyncResult    *result,
+                                              GError         **error)
+{
+  return finish_call (self, result, parla_api_client_list_teacher_reviews_async, error);
+}
+
+/**
+ * parla_api_client_review_booking_async:
+ * @self: a #ParlaApiClient
+ * @booking_id: the lesson's or seat's booking id
+ * @rating: 1 to 5 stars
+ * @text: (nullable): what the learner thought
+ * @idempotency_key: (nullable): an Idempotency-Key, so that sending this again cannot do it twice
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Reviews a lesson that took place; a second review of the same booking
+ * fails with %PARLA_ERROR_CONFLICT.
+ */
+void
+parla_api_client_review_booking_async (ParlaApiClient      *self,
+                                       const char          *booking_id,
+                                       int                  rating,
+                                       const char          *text,
+                                       const char          *idempotency_key,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (PARLA_IS_API_CLIENT (self));
+  g_return_if_fail (booking_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  json_builder_begin_object (builder);
+  parla_json_add_int (builder, "rating", rating);
+  if (text != NULL)
+    parla_json_add_string (builder, "text", text);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  path = resource_path ("/api/v1/bookings/", booking_id, "/review");
+  call_async (self, parla_api_client_review_booking_async, parse_review, (GDestroyNotify) json_node_unref,
+              "POST", path, NULL, body, idempotency_key,
+              cancellable, callback, user_data);
+}
+
+/**
+ * parla_api_client_review_booking_finish:
+ * @self: a #ParlaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the review, `{id, booking_id, teacher_id,
+ *   learner_id, rating, text, created_at}`, or %NULL with @error set
+ */
+JsonNode *
+parla_api_client_review_booking_finish (ParlaApiClient  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  return finish_call (self, result, parla_api_client_review_booking_async, error);
+}
+
+/**
+ * parla_api_client_get_cancellation_policy_async:
+ * @self: a #ParlaApiClient
+ * @offering_id: (nullable): an offering to book a lesson of
+ * @session_id: (nullable): or a session to take a seat in
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Asks for the cancellation policy a booking of the offering or the
+ * session, made now, would keep. Exactly one of @offering_id and
+ * @session_id is set.
+ */
+void
+parla_api_client_get_cancellation_policy_async (ParlaApiClient      *self,
+                                                const char          *offering_id,
+                                                const char          *session_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (PARLA_IS_API_CLIENT (self));
+  g_return_if_fail ((offering_id == NULL) != (session_id == NULL));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  if (offering_id != NULL)
+    path = resource_path ("/api/v1/offerings/", offering_id, NULL);
+  else
+    path = resource_path ("/api/v1/sessions/", session_id, NULL);
+  call_async (self, parla_api_client_get_cancellation_policy_async, parse_cancellation_policy,
+              (GDestroyNotify) parla_policy_unref,
+              "GET", path, NULL, NULL, NULL,
+              cancellable, callback, user_data);
+}
+
+/**
+ * parla_api_client_get_cancellation_policy_finish:
+ * @self: a #ParlaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the policy, or %NULL with @error set
+ */
+ParlaPolicy *
+parla_api_client_get_cancellation_policy_finish (ParlaApiClient  *self,
+                                                 GAsyncResult    *result,
+                                                 GError         **error)
+{
+  return finish_call (self, result, parla_api_client_get_cancellation_policy_async, error);
+}
+
+/**
+ * parla_api_client_book_offering_full_async:
+ * @self: a #ParlaApiClient
+ * @offering_id: the offering's id
+ * @start: the lesson's start, seconds since the epoch
+ * @topic: (nullable): what the learner wants to work on
+ * @message: (nullable): a note for the teacher
+ * @learner_time_zone: (nullable): the learner's IANA time zone, kept with
+ *   the booking (the server's default when %NULL)
+ * @idempotency_key: (nullable): an Idempotency-Key, so that sending this again cannot do it twice
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Like parla_api_client_book_offering_async(), with the learner's time
+ * zone. Finish with parla_api_client_book_offering_full_finish().
+ */
+void
+parla_api_client_book_offering_full_async (ParlaApiClient      *self,
+                                           const char          *offering_id,
+                                           gint64               start,
+                                           const char          *topic,
+                                           const char          *message,
+                                           const char          *learner_time_zone,
+                                           const char          *idempotency_key,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *start_text = parla_time_format_rfc3339 (start);
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (PARLA_IS_API_CLIENT (self));
+  g_return_if_fail (offering_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  path = resource_path ("/api/v1/offerings/", offering_id, "/book");
+  body = build_object ("start", start_text, "topic", topic, "message", message,
+                       "learner_time_zone", learner_time_zone, NULL);
+  call_async (self, parla_api_client_book_offering_full_async, parse_booking, (GDestroyNotify) g_object_unref,
+              "POST", path, NULL, body, idempotency_key,
+              cancellable, callback, user_data);
+}
+
+/**
+ * parla_api_client_book_offering_full_finish:
+ * @self: a #ParlaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the booking, or %NULL with @error set
+ */
+ParlaBooking *
+parla_api_client_book_offering_full_finish (ParlaApiClient  *self,
+                                            GAsyncResult    *result,
+                                            GError         **error)
+{
+  return finish_call (self, result, parla_api_client_book_offering_full_async, error);
+}
+
+/**
+ * parla_api_client_book_session_full_async:
+ * @self: a #ParlaApiClient
+ * @session_id: the session's id
+ * @learner_time_zone: (nullable): the learner's IANA time zone, kept with
+ *   the booking (the server's default when %NULL)
+ * @idempotency_key: (nullable): an Idempotency-Key, so that sending this again cannot do it twice
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Like parla_api_client_book_session_async(), with the learner's time
+ * zone. Finish with parla_api_client_book_session_full_finish().
+ */
+void
+parla_api_client_book_session_full_async (ParlaApiClient      *self,
+                                          const char          *session_id,
+                                          const char          *learner_time_zone,
+                                          const char          *idempotency_key,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (PARLA_IS_API_CLIENT (self));
+  g_return_if_fail (session_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  path = resource_path ("/api/v1/sessions/", session_id, "/book");
+  body = build_object ("learner_time_zone", learner_time_zone, NULL);
+  call_async (self, parla_api_client_book_session_full_async, parse_booking, (GDestroyNotify) g_object_unref,
+              "POST", path, NULL, body, idempotency_key,
+              cancellable, callback, user_data);
+}
+
+/**
+ * parla_api_client_book_session_full_finish:
+ * @self: a #ParlaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the seat's booking, or %NULL with @error set
+ */
+ParlaBooking *
+parla_api_client_book_session_full_finish (ParlaApiClient  *self,
+                                           GAsyncResult    *result,
+                                           GError         **error)
+{
+  return finish_call (self, result, parla_api_client_book_session_full_async, error);
+}
+
+/**
+ * parla_api_client_reject_booking_with_reason_async:
+ * @self: a #ParlaApiClient
+ * @booking_id: the booking's id
+ * @reason: (nullable): why, for the learner (at most 500 characters)
+ * @idempotency_key: (nullable): an Idempotency-Key, so that sending this again cannot do it twice
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Rejects a pending booking, telling the learner why.
+ */
+void
+parla_api_client_reject_booking_with_reason_async (ParlaApiClient      *self,
+                                                   const char          *booking_id,
+                                                   const char          *reason,
+                                                   const char          *idempotency_key,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (PARLA_IS_API_CLIENT (self));
+  g_return_if_fail (booking_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  path = resource_path ("/api/v1/bookings/", booking_id, "/reject");
+  body = build_object ("reason", reason, NULL);
+  call_async (self, parla_api_client_reject_booking_with_reason_async, parse_booking,
+              (GDestroyNotify) g_object_unref,
+              "POST", path, NULL, body, idempotency_key,
+              cancellable, callback, user_data);
+}
+
+/**
+ * parla_api_client_reject_booking_with_reason_finish:
+ * @self: a #ParlaApiClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the rejected booking, or %NULL with @error set
+ */
+ParlaBooking *
+parla_api_client_reject_booking_with_reason_finish (ParlaApiClient  *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error)
+{
+  return finish_call (self, result, parla_api_client_reject_booking_with_reason_async, error);
+}

@@ -432,4 +432,73 @@ JsonNode          *parla_api_client_list_booking_messages_finish    (ParlaApiCli
                                                                      GAsyncResult         *result,
                                                                      GError              **error);
 
+void               parla_api_client_list_teacher_reviews_async      (ParlaApiClient       *self,
+                                                                     const char           *teacher_id,
+                                                                     int                   offset,
+                                                                     int                   limit,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+JsonNode          *parla_api_client_list_teacher_reviews_finish     (ParlaApiClient       *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+
+void               parla_api_client_review_booking_async            (ParlaApiClient       *self,
+                                                                     const char           *booking_id,
+                                                                     int                   rating,
+                                                                     const char           *text,
+                                                                     const char           *idempotency_key,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+JsonNode          *parla_api_client_review_booking_finish           (ParlaApiClient       *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+
+void               parla_api_client_get_cancellation_policy_async   (ParlaApiClient       *self,
+                                                                     const char           *offering_id,
+                                                                     const char           *session_id,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+ParlaPolicy       *parla_api_client_get_cancellation_policy_finish  (ParlaApiClient       *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+
+void               parla_api_client_book_offering_full_async        (ParlaApiClient       *self,
+                                                                     const char           *offering_id,
+                                                                     gint64                start,
+                                                                     const char           *topic,
+                                                                     const char           *message,
+                                                                     const char           *learner_time_zone,
+                                                                     const char           *idempotency_key,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+ParlaBooking      *parla_api_client_book_offering_full_finish       (ParlaApiClient       *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+
+void               parla_api_client_book_session_full_async         (ParlaApiClient       *self,
+                                                                     const char           *session_id,
+                                                                     const char           *learner_time_zone,
+                                                                     const char           *idempotency_key,
+                                                                     GCancellable         *cancellable,
+                                                                     GAsyncReadyCallback   callback,
+                                                                     gpointer              user_data);
+ParlaBooking      *parla_api_client_book_session_full_finish        (ParlaApiClient       *self,
+                                                                     GAsyncResult         *result,
+                                                                     GError              **error);
+
+void               parla_api_client_reject_booking_with_reason_async (ParlaApiClient      *self,
+                                                                      const char          *booking_id,
+                                                                      const char          *reason,
+                                                                      const char          *idempotency_key,
+                                                                      GCancellable        *cancellable,
+                                                                      GAsyncReadyCallback  callback,
+                                                                      gpointer             user_data);
+ParlaBooking      *parla_api_client_reject_booking_with_reason_finish (ParlaApiClient     *self,
+                                                                      GAsyncResult       *result,
+                                                                      GError            **error);
+
 G_END_DECLS
