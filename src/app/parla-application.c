@@ -6,10 +6,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "parla-application.h"
+#include "parla-call-window.h"
 #include "parla-preferences-window.h"
+#include "parla-ring-service.h"
 #include "parla-window.h"
 
 #define DEFAULT_SERVER "http://127.0.0.1:8080"
@@ -31,6 +35,9 @@ struct _ParlaApplication
   GSettings      *settings;
   ParlaContext   *context;
   char           *server_override;
+  char           *pending_join;     /* a call to join once signed in */
+  gulong          pending_join_id;
+  ParlaRingService *ring_service;   /* calls with a tutor now */
 };
 
 G_DEFINE_FINAL_TYPE (ParlaApplication, parla_application, ADW_TYPE_APPLICATION)
@@ -40,6 +47,8 @@ static const GOptionEntry option_entries[] = {
     N_("The Parla server to use, e.g. https://parla.example.org"), N_("URL") },
   { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  { "join", 'j', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Join the call of a session or lesson"), N_("ID") },
   { NULL }
 };
 
@@ -73,11 +82,31 @@ parla_application_handle_local_options (GApplication *app,
 {
   ParlaApplication *self = PARLA_APPLICATION (app);
   const char *server = NULL;
+  const char *join = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("parla %s\n", PACKAGE_VERSION);
       return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "join", "&s", &join))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The first instance joins: this one hands it over, or is it. */
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      g_free (self->pending_join);
+      self->pending_join = g_strdup (join);
+      if (g_application_get_is_remote (app))
+        {
+          g_action_group_activate_action (G_ACTION_GROUP (app), "join", g_variant_new_string (join));
+          return 0;
+        }
     }
 
   if (g_variant_dict_lookup (options, "server", "&s", &server))
@@ -165,7 +194,10 @@ quit_action (GSimpleAction *action,
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
   /* Close the windows so each can save its state and ask about whatever
-   * it would lose; the application ends with the last one. */
+   * it would lose; the application ends with the last one, even while the
+   * teacher is available for instant calls. */
+  if (self->ring_service != NULL)
+    parla_ring_service_release_application (self->ring_service);
   for (GList *l = windows; l != NULL; )
     {
       GtkWindow *window = l->data;
@@ -175,12 +207,150 @@ quit_action (GSimpleAction *action,
     }
 }
 
+/* Joining a call: app.join, --join and parla://session/<id> links. The
+ * main window is there too (to sign in, if need be); the call window
+ * opens once signed in. */
+static void
+open_pending_join (ParlaApplication *self)
+{
+  g_autofree char *id = NULL;
+
+  if (self->pending_join == NULL || !parla_context_get_signed_in (self->context))
+    return;
+
+  g_clear_signal_handler (&self->pending_join_id, self->context);
+  id = g_steal_pointer (&self->pending_join);
+  parla_call_window_open_session (self->context, GTK_APPLICATION (self), id);
+}
+
+static void
+present_main_window (ParlaApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (PARLA_IS_WINDOW (l->data))
+      return;
+
+  gtk_window_present (GTK_WINDOW (parla_window_new (self, self->context)));
+}
+
+static void
+join (ParlaApplication *self,
+      const char       *id)
+{
+  g_free (self->pending_join);
+  self->pending_join = g_strdup (id);
+  present_main_window (self);
+
+  if (parla_context_get_signed_in (self->context))
+    open_pending_join (self);
+  else if (self->pending_join_id == 0)
+    self->pending_join_id = g_signal_connect_swapped (self->context, "notify::signed-in",
+                                                      G_CALLBACK (open_pending_join), self);
+}
+
+static void
+join_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  ParlaApplication *self = user_data;
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (*id != '\0')
+    join (self, id);
+}
+
+/* The id of a `parla://session/<id>` link, or NULL. */
+static char *
+session_id_from_uri (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  const char *path;
+  g_auto(GStrv) parts = NULL;
+
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "parla") != 0 ||
+      g_strcmp0 (g_uri_get_host (uri), "session") != 0)
+    return NULL;
+
+  path = g_uri_get_path (uri);
+  if (path == NULL || path[0] != '/')
+    return NULL;
+  parts = g_strsplit (path + 1, "/", -1);
+  if (g_strv_length (parts) != 1 && !(g_strv_length (parts) == 2 && *parts[1] == '\0'))
+    return NULL;
+  if (*parts[0] == '\0' || strlen (parts[0]) > 64)
+    return NULL;
+  for (const char *c = parts[0]; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_')
+      return NULL;
+
+  return g_strdup (parts[0]);
+}
+
+static void
+parla_application_open (GApplication  *app,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  ParlaApplication *self = PARLA_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *text = g_file_get_uri (files[i]);
+      g_autofree char *id = session_id_from_uri (text);
+
+      if (id != NULL)
+        {
+          join (self, id);
+          continue;
+        }
+
+      present_main_window (self);
+      {
+        GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+        GtkWidget *dialog = adw_message_dialog_new (parent, _("Cannot Open the Link"), NULL);
+
+        /* Translators: %s is what was to be opened */
+        adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                        _("“%s” is not a link to a Parla session. Session links look like parla://session/ID."),
+                                        text);
+        adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+        gtk_window_present (GTK_WINDOW (dialog));
+      }
+    }
+}
+
 static const GActionEntry app_actions[] = {
+  { "join", join_action, "s" },
   { "sign-out", sign_out_action },
   { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
 };
+
+/* Calls with a tutor now: the teacher's ring (notification with Accept
+ * and Decline, the incoming-call dialog, the ringtone) and the learner's
+ * "a tutor is free" notification. The ring service adds the actions
+ * app.accept-call, app.decline-call and app.show-incoming-call (each
+ * with a call id), which the notification's buttons activate over D-Bus
+ * even in a process started for them, without a window (the app is
+ * DBusActivatable). It holds the application while the teacher is
+ * available, so that it keeps running with its windows closed, and
+ * lets go when they are not or sign out. */
+static void
+start_instant_calls (ParlaApplication *self)
+{
+  self->ring_service = parla_ring_service_new (GTK_APPLICATION (self), self->context);
+}
+
+static void
+stop_instant_calls (ParlaApplication *self)
+{
+  g_clear_object (&self->ring_service);
+}
 
 static void
 parla_application_startup (GApplication *app)
@@ -228,6 +398,8 @@ parla_application_startup (GApplication *app)
   g_object_bind_property (self->context, "signed-in",
                           g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out"), "enabled",
                           G_BINDING_SYNC_CREATE);
+
+  start_instant_calls (self);
 }
 
 /* With PARLA_STARTUP_REPORT set (bench/bench-app-startup.c), the app
@@ -277,12 +449,23 @@ parla_application_activate (GApplication *app)
     }
 
   gtk_window_present (window);
+
+  /* parla --join ID in the first instance */
+  if (self->pending_join != NULL)
+    {
+      g_autofree char *id = g_steal_pointer (&self->pending_join);
+
+      join (self, id);
+    }
 }
 
 static void
 parla_application_shutdown (GApplication *app)
 {
   ParlaApplication *self = PARLA_APPLICATION (app);
+
+  stop_instant_calls (self);
+  g_clear_signal_handler (&self->pending_join_id, self->context);
 
   G_APPLICATION_CLASS (parla_application_parent_class)->shutdown (app);
 
@@ -295,9 +478,13 @@ parla_application_finalize (GObject *object)
 {
   ParlaApplication *self = PARLA_APPLICATION (object);
 
+  stop_instant_calls (self);
+  if (self->context != NULL)
+    g_clear_signal_handler (&self->pending_join_id, self->context);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_override, g_free);
+  g_clear_pointer (&self->pending_join, g_free);
 
   G_OBJECT_CLASS (parla_application_parent_class)->finalize (object);
 }
@@ -313,6 +500,7 @@ parla_application_class_init (ParlaApplicationClass *klass)
   app_class->handle_local_options = parla_application_handle_local_options;
   app_class->startup = parla_application_startup;
   app_class->activate = parla_application_activate;
+  app_class->open = parla_application_open;
   app_class->shutdown = parla_application_shutdown;
 }
 
@@ -330,7 +518,7 @@ parla_application_new (void)
 {
   return g_object_new (PARLA_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 

@@ -42,6 +42,10 @@ struct _ParlaWindow
   GtkRevealer          *offline_revealer;
   GtkLabel             *offline_label;
   ParlaPresenceSwitch  *presence_switch;
+  GPtrArray            *toasts;       /* AdwToast shown or queued */
+  GPtrArray            *dropping;     /* AdwToast to dismiss, of the user who signed out */
+  gint64                toasts_changed_at;
+  guint                 drop_id;
 
   gulong                session_expired_id;
   guint                 loaded_for_teacher : 1;
@@ -103,6 +107,61 @@ load_pages (ParlaWindow *self)
   self->pages_loaded = TRUE;
 }
 
+/* How long a toast may take to slide in (REPLACE_DURATION, 500 ms, in
+ * libadwaita 1.2), with some margin. */
+#define TOAST_SETTLE_USEC (700 * G_TIME_SPAN_MILLISECOND)
+
+static void
+on_toast_dismissed_cb (AdwToast    *toast,
+                       ParlaWindow *self)
+{
+  g_ptr_array_remove (self->toasts, toast);
+  /* The next one may start sliding in now. */
+  self->toasts_changed_at = g_get_monotonic_time ();
+}
+
+static gboolean
+drop_toasts_cb (gpointer user_data)
+{
+  ParlaWindow *self = PARLA_WINDOW (user_data);
+  gint64 settled_at = self->toasts_changed_at + TOAST_SETTLE_USEC;
+  gint64 now = g_get_monotonic_time ();
+
+  self->drop_id = 0;
+
+  /* In libadwaita 1.2, dismissing a toast that is still sliding in frees
+   * it twice: wait until none can be. */
+  if (now < settled_at)
+    {
+      self->drop_id = g_timeout_add ((guint) ((settled_at - now) / 1000) + 1, drop_toasts_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Newest first: the queued ones leave the queue before the one shown
+   * hides, so that none of them starts sliding in. */
+  while (self->dropping->len > 0)
+    {
+      g_autoptr(AdwToast) toast = g_ptr_array_steal_index (self->dropping, self->dropping->len - 1);
+
+      if (g_ptr_array_find (self->toasts, toast, NULL))
+        adw_toast_dismiss (toast);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* What was said to the signed-out user is not for the next one: the
+ * toasts shown or queued now go (AdwToastOverlay 1.2 cannot dismiss all). */
+static void
+drop_toasts (ParlaWindow *self)
+{
+  for (guint i = 0; i < self->toasts->len; i++)
+    g_ptr_array_add (self->dropping, g_object_ref (g_ptr_array_index (self->toasts, i)));
+
+  if (self->drop_id == 0)
+    drop_toasts_cb (self);
+}
+
 static void
 update_user (ParlaWindow *self)
 {
@@ -110,6 +169,8 @@ update_user (ParlaWindow *self)
 
   if (user == NULL)
     {
+      drop_toasts (self);
+
       clear_pages (self);
       gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
       parla_sign_in_page_focus (self->sign_in_page);
@@ -260,6 +321,7 @@ parla_window_dispose (GObject *object)
   ParlaWindow *self = PARLA_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->drop_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), PARLA_TYPE_WINDOW);
 
   G_OBJECT_CLASS (parla_window_parent_class)->dispose (object);
@@ -272,6 +334,8 @@ parla_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->context);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
+  g_clear_pointer (&self->dropping, g_ptr_array_unref);
 
   G_OBJECT_CLASS (parla_window_parent_class)->finalize (object);
 }
@@ -352,6 +416,8 @@ static void
 parla_window_init (ParlaWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  self->dropping = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -391,6 +457,9 @@ parla_window_add_toast (ParlaWindow *self,
   g_return_if_fail (PARLA_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
+  self->toasts_changed_at = g_get_monotonic_time ();
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

@@ -7,8 +7,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "parla-booking-dialog.h"
 #include "parla-discover-page.h"
+#include "parla-format.h"
 #include "parla-teacher-profile.h"
 #include "ui-test-utils.h"
 
@@ -218,8 +221,8 @@ test_search (void)
   g_assert_cmpuint (shown->len, ==, 0);
   g_clear_pointer (&shown, g_ptr_array_unref);
 
-  /* A price range: teachers with an offering in it, as the server says;
-   * sessions in it, which the server cannot filter by price. */
+  /* A price range: teachers with an offering in it, and sessions in it,
+   * as the server says. */
   gtk_widget_activate_action (page, "discover.reset-filters", NULL);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (ui_find_nth_of_type (page, GTK_TYPE_DROP_DOWN, 4)), 2);
   wait_loaded (page);
@@ -229,24 +232,13 @@ test_search (void)
   assert_same_titles (shown, expected);
   g_clear_pointer (&shown, g_ptr_array_unref);
   g_clear_pointer (&expected, g_ptr_array_unref);
-  {
-    g_autoptr(PtResponse) response = pt_request (server, "GET", "/api/v1/sessions?page=1&limit=20", token, NULL, NULL);
-    JsonArray *items = json_node_get_array (pt_json_get (response->json, "items"));
-
-    expected = g_ptr_array_new_with_free_func (g_free);
-    for (guint i = 0; i < json_array_get_length (items); i++)
-      {
-        JsonObject *item = json_array_get_object_element (items, i);
-        gint64 price = json_object_get_int_member (item, "price_minor");
-
-        if (price >= 1000 && price <= 2500)
-          g_ptr_array_add (expected, g_strdup (json_object_get_string_member (item, "title")));
-      }
-    shown = row_titles (sessions_list (page));
-    assert_same_titles (shown, expected);
-    g_clear_pointer (&shown, g_ptr_array_unref);
-    g_clear_pointer (&expected, g_ptr_array_unref);
-  }
+  shown = row_titles (sessions_list (page));
+  expected = server_titles (server, token, "/api/v1/sessions?min_price=1000&max_price=2500&page=1&limit=20",
+                            "title");
+  g_assert_cmpuint (expected->len, >, 0);
+  assert_same_titles (shown, expected);
+  g_clear_pointer (&shown, g_ptr_array_unref);
+  g_clear_pointer (&expected, g_ptr_array_unref);
 
   /* "Has a slot this week": teachers with a free time in the next seven
    * days only, and sessions starting in them. */
@@ -646,6 +638,204 @@ test_book_seat (void)
   pt_server_stop (server);
 }
 
+static void
+configure_demo_policy (ParlaServerConfig *config,
+                       gpointer           user_data)
+{
+  /* Not the built-in defaults, so that the dialog can only show the
+   * server's. */
+  config->demo = TRUE;
+  config->policy->full_refund_hours = 36;
+  config->policy->partial_refund_hours = 6;
+  config->policy->partial_refund_bp = 2500;
+}
+
+static guint
+count_reviews (GtkWidget *profile)
+{
+  guint n = 0;
+
+  for (guint i = 0; ; i++)
+    {
+      GtkWidget *row = ui_find_nth_of_type (profile, ADW_TYPE_ACTION_ROW, i);
+
+      if (row == NULL)
+        return n;
+      if (gtk_widget_has_css_class (row, "review"))
+        n++;
+    }
+}
+
+static GtkWidget *
+nth_review (GtkWidget *profile,
+            guint      nth)
+{
+  for (guint i = 0; ; i++)
+    {
+      GtkWidget *row = ui_find_nth_of_type (profile, ADW_TYPE_ACTION_ROW, i);
+
+      if (row == NULL)
+        return NULL;
+      if (gtk_widget_has_css_class (row, "review") && nth-- == 0)
+        return row;
+    }
+}
+
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t top;
+
+  ui_wait_drawn (widget);
+  g_assert_true (gtk_widget_compute_point (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &top));
+  gtk_adjustment_set_value (adjustment, top.y - 12);
+  ui_wait_drawn (widget);
+}
+
+/* The profile lists what learners wrote, as the server has it, a page at a
+ * time; the booking dialog shows the server's cancellation policy, with
+ * the refund of each tier; the booking keeps the learner's time zone. */
+static void
+test_reviews_and_policy (void)
+{
+  PtServer *server = pt_server_start (configure_demo_policy, NULL);
+  UiApp *app = ui_app_new (server);
+  GtkWindow *window = GTK_WINDOW (app->window);
+  g_autofree char *token = NULL;
+  g_autofree char *teacher_token = NULL;
+  g_autofree char *teacher_id = NULL;
+  g_autofree char *approval_id = NULL;
+  g_autofree char *approval_title = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *unreviewed_id = NULL;
+  g_autoptr(PtResponse) response = NULL;
+  g_autoptr(PtResponse) reviews = NULL;
+  ParlaBookingDialog *dialog;
+  ParlaBooking *booking;
+  GtkWidget *page;
+  GtkWidget *profile;
+  GtkWidget *more;
+  GtkWidget *policy_row;
+  const char *policy;
+  JsonArray *items;
+
+  ui_app_sign_in (app, UI_LEARNER_EMAIL, UI_DEMO_PASSWORD);
+  token = login (server, UI_LEARNER_EMAIL);
+  teacher_token = login (server, UI_TEACHER_EMAIL);
+  response = pt_request (server, "GET", "/api/v1/me", teacher_token, NULL, NULL);
+  teacher_id = g_strdup (pt_str (response, "id"));
+  g_clear_pointer (&response, pt_response_free);
+  approval_id = find_offering (server, teacher_id, TRUE, &approval_title);
+
+  path = g_strdup_printf ("/api/v1/teachers/%s/reviews?limit=50", teacher_id);
+  reviews = pt_request (server, "GET", path, NULL, NULL, NULL);
+  g_assert_cmpuint (reviews->status, ==, 200);
+  items = json_node_get_array (pt_json_get (reviews->json, "reviews"));
+  /* More than a page of them, for "Show More". */
+  g_assert_cmpuint (json_array_get_length (items), >, 4);
+  g_clear_pointer (&path, g_free);
+
+  page = get_discover (app);
+  UI_WAIT_UNTIL (!parla_discover_page_get_loading (PARLA_DISCOVER_PAGE (page)), WAIT_MS);
+  parla_discover_page_show_teacher (PARLA_DISCOVER_PAGE (page), teacher_id);
+  profile = ui_get (page, PARLA_TYPE_TEACHER_PROFILE, NULL);
+  UI_WAIT_UNTIL (gtk_widget_get_mapped (profile), WAIT_MS);
+  UI_WAIT_UNTIL (!parla_teacher_profile_get_loading (PARLA_TEACHER_PROFILE (profile)), WAIT_MS);
+  UI_WAIT_UNTIL (count_reviews (profile) == 4, WAIT_MS);
+
+  /* Newest first: who, what, and the stars, as the server has them. */
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonObject *review = json_array_get_object_element (items, i);
+      GtkWidget *row = nth_review (profile, i);
+      g_autofree char *stars_name = g_strdup_printf ("%d stars out of 5",
+                                                     (int) json_object_get_int_member (review, "rating"));
+      g_autoptr(GString) stars = g_string_new (NULL);
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                       json_object_get_string_member (json_object_get_object_member (review, "learner"),
+                                                      "display_name"));
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                       json_object_get_string_member (review, "text"));
+      for (int star = 1; star <= 5; star++)
+        g_string_append (stars, star <= json_object_get_int_member (review, "rating") ? "★" : "☆");
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (ui_get (row, GTK_TYPE_LABEL, stars->str)), ==, stars_name);
+    }
+
+  more = ui_get (profile, GTK_TYPE_BUTTON, "Show More Reviews");
+  g_assert_true (gtk_widget_get_visible (more));
+  scroll_to (ui_get (profile, ADW_TYPE_PREFERENCES_GROUP, "Reviews"));
+  ui_screenshot (window, "profile-reviews");
+
+  ui_click (more);
+  UI_WAIT_UNTIL (count_reviews (profile) == json_array_get_length (items), WAIT_MS);
+  g_assert_false (gtk_widget_get_visible (more));
+  g_assert_false (gtk_widget_get_visible (ui_get (profile, GTK_TYPE_LABEL, "No reviews yet. Learners can review a lesson once it has taken place.")));
+
+  /* A teacher nobody has reviewed: the empty state. */
+  response = pt_request (server, "GET", "/api/v1/teachers?limit=50", NULL, NULL, NULL);
+  items = json_node_get_array (pt_json_get (response->json, "items"));
+  for (guint i = 0; i < json_array_get_length (items) && unreviewed_id == NULL; i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (items, i), "id");
+      g_autofree char *reviews_path = g_strdup_printf ("/api/v1/teachers/%s/reviews", id);
+      g_autoptr(PtResponse) theirs = pt_request (server, "GET", reviews_path, NULL, NULL, NULL);
+
+      if (pt_int (theirs, "total") == 0)
+        unreviewed_id = g_strdup (id);
+    }
+  g_clear_pointer (&response, pt_response_free);
+  g_assert_nonnull (unreviewed_id);
+  parla_discover_page_show_teacher (PARLA_DISCOVER_PAGE (page), unreviewed_id);
+  UI_WAIT_UNTIL (!parla_teacher_profile_get_loading (PARLA_TEACHER_PROFILE (profile)), WAIT_MS);
+  UI_WAIT_UNTIL (gtk_widget_get_visible (ui_get (profile, GTK_TYPE_LABEL, "No reviews yet. Learners can review a lesson once it has taken place.")), WAIT_MS);
+  g_assert_cmpuint (count_reviews (profile), ==, 0);
+  g_assert_false (gtk_widget_get_visible (more));
+
+  /* The policy of a paid lesson, as the server would keep it. */
+  parla_discover_page_show_teacher (PARLA_DISCOVER_PAGE (page), teacher_id);
+  UI_WAIT_UNTIL (!parla_teacher_profile_get_loading (PARLA_TEACHER_PROFILE (profile)), WAIT_MS);
+  dialog = open_offering (profile, approval_title);
+  policy_row = ui_get (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, "Cancellation policy");
+  UI_WAIT_UNTIL (!g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (policy_row)), "Loading"), WAIT_MS);
+  policy = adw_action_row_get_subtitle (ADW_ACTION_ROW (policy_row));
+  path = g_strdup_printf ("/api/v1/offerings/%s", approval_id);
+  response = pt_request (server, "GET", path, token, NULL, NULL);
+  g_assert_cmpint (pt_int (response, "cancellation_policy.full_refund_hours"), ==, 36);
+  g_assert_cmpint (pt_int (response, "price_minor"), >, 0);
+  {
+    gint64 price = pt_int (response, "price_minor");
+    g_autofree char *full = parla_format_price (price, pt_str (response, "currency"));
+    g_autofree char *quarter = parla_format_price (price / 4, pt_str (response, "currency"));
+    g_autofree char *full_tier = g_strdup_printf ("Cancel at least 36 hours before the start: full refund, %s.", full);
+    g_autofree char *partial_tier = g_strdup_printf ("At least 6 hours before: 25 %% back, %s.", quarter);
+
+    g_assert_nonnull (strstr (policy, full_tier));
+    g_assert_nonnull (strstr (policy, partial_tier));
+    g_assert_nonnull (strstr (policy, "Later: no refund."));
+  }
+  g_clear_pointer (&response, pt_response_free);
+  g_clear_pointer (&path, g_free);
+  scroll_to (policy_row);
+  ui_screenshot_as_is (GTK_WINDOW (dialog), "booking-policy");
+
+  /* Booked: the booking keeps that policy and the learner's time zone. */
+  ui_click (ui_get (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Book"));
+  UI_WAIT_UNTIL ((booking = parla_booking_dialog_get_booking (dialog)) != NULL, WAIT_MS);
+  g_assert_cmpint (parla_booking_get_policy (booking)->full_refund_hours, ==, 36);
+  path = g_strdup_printf ("/api/v1/bookings/%s", parla_booking_get_id (booking));
+  response = pt_request (server, "GET", path, token, NULL, NULL);
+  g_assert_cmpstr (pt_str (response, "learner_time_zone"), ==,
+                   g_time_zone_get_identifier (parla_context_get_time_zone (app->context)));
+  close_dialog (dialog);
+
+  ui_app_free (app);
+  pt_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -655,6 +845,7 @@ main (int   argc,
   g_test_add_func ("/ui/discover/search", test_search);
   g_test_add_func ("/ui/discover/book-lesson", test_book_lesson);
   g_test_add_func ("/ui/discover/book-seat", test_book_seat);
+  g_test_add_func ("/ui/discover/reviews-and-policy", test_reviews_and_policy);
 
   return g_test_run ();
 }

@@ -400,7 +400,8 @@ test_teacher (void)
 
       ui_click (ui_get (first, GTK_TYPE_BUTTON, "Decline…"));
       UI_WAIT_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, WAIT_MS);
-      ui_type (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)), "I am away that week.");
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (ui_find_nth_of_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, 0))),
+                                "I am away that week.", -1);
       adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "decline");
       UI_WAIT_UNTIL (parla_requests_page_get_n_items (PARLA_REQUESTS_PAGE (page)) < before, WAIT_MS);
     }

@@ -10,6 +10,8 @@
 #include "parla-availability-page.h"
 #include "parla-offerings-page.h"
 #include "parla-presence-switch.h"
+#include "pages/requests/parla-requests-page.h"
+#include "pages/schedule/parla-schedule-page.h"
 #include "ui-test-utils.h"
 
 #define WAIT_MS 20000
@@ -495,6 +497,190 @@ test_presence (void)
   pt_server_stop (server);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+/* A label under @root whose text starts with @prefix, or NULL. */
+static GtkLabel *
+find_label_with_prefix (GtkWidget  *root,
+                        const char *prefix)
+{
+  for (guint i = 0; ; i++)
+    {
+      GtkWidget *label = ui_find_nth_of_type (root, GTK_TYPE_LABEL, i);
+
+      if (label == NULL)
+        return NULL;
+      if (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), prefix))
+        return GTK_LABEL (label);
+    }
+}
+
+/* The demo learner asks the demo teacher for a lesson that needs their
+ * approval, from @zone, and pays for it if payments are on. */
+static char *
+request_lesson (PtServer   *server,
+                const char *learner_token,
+                const char *teacher_id,
+                const char *zone)
+{
+  g_autofree char *offerings_path = g_strdup_printf ("/api/v1/offerings?teacher_id=%s&session_type=individual",
+                                                     teacher_id);
+  g_autoptr(PtResponse) offerings = pt_request (server, "GET", offerings_path, NULL, NULL, NULL);
+  JsonArray *items = json_node_get_array (pt_json_get (offerings->json, "items"));
+  JsonObject *offering = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *from = pt_instant (now + 3 * 24 * 3600);
+  g_autofree char *to = pt_instant (now + 10 * 24 * 3600);
+  g_autofree char *slots_path = NULL;
+  g_autofree char *book_path = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(PtResponse) slots = NULL;
+  g_autoptr(PtResponse) booked = NULL;
+
+  for (guint i = 0; i < json_array_get_length (items) && offering == NULL; i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (items, i), "requires_approval"))
+      offering = json_array_get_object_element (items, i);
+  g_assert_nonnull (offering);
+
+  slots_path = g_strdup_printf ("/api/v1/teachers/%s/availability?from=%s&to=%s&duration=%" G_GINT64_FORMAT,
+                                teacher_id, from, to, json_object_get_int_member (offering, "duration_minutes"));
+  slots = pt_request (server, "GET", slots_path, NULL, NULL, NULL);
+  g_assert_cmpuint (slots->status, ==, 200);
+  book_path = g_strdup_printf ("/api/v1/offerings/%s/book", json_object_get_string_member (offering, "id"));
+  body = pt_json ("{\"start\":\"%s\",\"topic\":\"Small talk\",\"learner_time_zone\":\"%s\"}",
+                  pt_str (slots, "slots[0].start"), zone);
+  booked = pt_request (server, "POST", book_path, learner_token, body, NULL);
+  g_assert_cmpuint (booked->status, ==, 201);
+  g_assert_cmpstr (pt_str (booked, "learner_time_zone"), ==, zone);
+
+  if (g_strcmp0 (pt_str (booked, "status"), "payment_pending") == 0)
+    {
+      g_autofree char *pay_path = g_strdup_printf ("/api/v1/payments/test-checkout/%s/complete", pt_str (booked, "id"));
+      g_autoptr(PtResponse) paid = pt_request (server, "POST", pay_path, learner_token, "{}", NULL);
+
+      g_assert_cmpuint (paid->status, ==, 200);
+    }
+
+  return g_strdup (pt_str (booked, "id"));
+}
+
+/* The teacher sees the learner's own time, declines with a reason in a
+ * few lines of text, the server keeps it and the learner's schedule shows
+ * it; signing out takes the toasts away with the teacher. */
+static void
+test_decline_reason (void)
+{
+  PtServer *server = ui_server_start_demo ();
+  UiApp *app = ui_app_new (server);
+  GtkWidget *window = GTK_WIDGET (app->window);
+  g_autofree char *teacher_id = NULL;
+  g_autofree char *learner_token = NULL;
+  g_autofree char *request_id = NULL;
+  g_autofree char *booking_path = NULL;
+  g_autoptr(PtResponse) booking = NULL;
+  g_autoptr(AdwToast) toast = NULL;
+  const char *reason = "I am at a conference that week.\nCould you pick a time in the week after?";
+  GtkWidget *page, *row, *view;
+  GtkLabel *zone_label;
+  GtkWindow *dialog;
+
+  ui_app_sign_in (app, UI_TEACHER_EMAIL, UI_DEMO_PASSWORD);
+  g_free (login (server, UI_TEACHER_EMAIL, UI_DEMO_PASSWORD, &teacher_id));
+  learner_token = login (server, UI_LEARNER_EMAIL, UI_DEMO_PASSWORD, NULL);
+
+  page = parla_window_get_page (app->window, "requests");
+  g_assert_nonnull (page);
+  g_assert_true (parla_window_show_page (app->window, "requests"));
+  UI_WAIT_UNTIL (!parla_requests_page_get_loading (PARLA_REQUESTS_PAGE (page)), WAIT_MS);
+  UI_WAIT_UNTIL (parla_realtime_get_state (parla_context_get_realtime (app->context)) == PARLA_REALTIME_CONNECTED,
+                 WAIT_MS);
+
+  /* From the other side of the world: the teacher sees the learner's time
+   * too. */
+  request_id = request_lesson (server, learner_token, teacher_id, "Pacific/Auckland");
+  UI_WAIT_UNTIL ((row = parla_requests_page_find_row (PARLA_REQUESTS_PAGE (page), request_id)) != NULL, WAIT_MS);
+  zone_label = find_label_with_prefix (row, "Alex Learner's time: ");
+  g_assert_nonnull (zone_label);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (zone_label)));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (zone_label), "(Pacific/Auckland)"));
+  ui_wait_drawn (row);
+  ui_screenshot (GTK_WINDOW (window), "requests-learner-time");
+
+  /* Decline, with a reason of two lines. */
+  ui_click (ui_get (row, GTK_TYPE_BUTTON, "Decline…"));
+  UI_WAIT_UNTIL ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, WAIT_MS);
+  view = ui_find_nth_of_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW, 0);
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_has_focus (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), reason, -1);
+  ui_wait_drawn (GTK_WIDGET (dialog));
+  ui_screenshot_as_is (dialog, "decline-reason");
+
+  /* Too long a reason cannot be sent. */
+  {
+    g_autofree char *too_long = g_strnfill (501, 'x');
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), too_long, -1);
+    g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "decline"));
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), reason, -1);
+    g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "decline"));
+  }
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "decline");
+  UI_WAIT_UNTIL (parla_requests_page_find_row (PARLA_REQUESTS_PAGE (page), request_id) == NULL, WAIT_MS);
+
+  booking_path = g_strdup_printf ("/api/v1/bookings/%s", request_id);
+  booking = pt_request (server, "GET", booking_path, learner_token, NULL, NULL);
+  g_assert_cmpstr (pt_str (booking, "status"), ==, "rejected");
+  g_assert_cmpstr (pt_str (booking, "reject_reason"), ==, reason);
+
+  /* Toasts still up or queued when the teacher signs out go with them. */
+  toast = adw_toast_new ("Shown to the teacher only");
+  adw_toast_set_timeout (toast, 0);
+  parla_window_add_toast (app->window, g_object_ref (toast));
+  UI_WAIT_UNTIL (ui_find (window, GTK_TYPE_LABEL, "Shown to the teacher only") != NULL, WAIT_MS);
+  parla_window_add_toast (app->window, adw_toast_new ("Queued for the teacher only"));
+  sign_out (app);
+  UI_WAIT_UNTIL (ui_find (window, GTK_TYPE_LABEL, "Shown to the teacher only") == NULL, WAIT_MS);
+  /* The queued one never comes up. */
+  ui_spin (1000);
+  g_assert_null (ui_find (window, GTK_TYPE_LABEL, "Queued for the teacher only"));
+
+  /* The learner reads the reason in My Schedule. */
+  ui_app_sign_in (app, UI_LEARNER_EMAIL, UI_DEMO_PASSWORD);
+  page = parla_window_get_page (app->window, "schedule");
+  g_assert_nonnull (page);
+  g_assert_true (parla_window_show_page (app->window, "schedule"));
+  UI_WAIT_UNTIL (!parla_schedule_page_get_loading (PARLA_SCHEDULE_PAGE (page)), WAIT_MS);
+  UI_WAIT_UNTIL ((row = parla_schedule_page_find_row (PARLA_SCHEDULE_PAGE (page), request_id)) != NULL, WAIT_MS);
+  {
+    g_autofree char *shown = g_strdup_printf ("The teacher wrote: “%s”", reason);
+    GtkWidget *label = ui_get (row, GTK_TYPE_LABEL, shown);
+
+    g_assert_true (gtk_widget_get_visible (label));
+  }
+  ui_wait_drawn (window);
+  ui_screenshot (GTK_WINDOW (window), "schedule-reject-reason");
+
+  sign_out (app);
+  ui_app_free (app);
+  pt_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -504,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/ui/teacher/availability", test_availability);
   g_test_add_func ("/ui/teacher/offerings", test_offerings);
   g_test_add_func ("/ui/teacher/presence", test_presence);
+  g_test_add_func ("/ui/teacher/decline-reason", test_decline_reason);
 
   return g_test_run ();
 }

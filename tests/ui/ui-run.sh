@@ -41,4 +41,17 @@ unset WAYLAND_DISPLAY
 # The test's TAP goes to the original standard output (fd 3 inside); the
 # session bus and the services it starts (the accessibility registry
 # prints to stdout) write theirs to standard error.
-"$keyring_run" sh -c 'exec "$@" 1>&3 3>&-' ui-run "$@" 3>&1 1>&2
+#
+# Inside keyring-run.sh's private XDG directories, web links the app opens
+# (a checkout page) go to a stand-in browser that writes them down in
+# $HOME/opened-uris: never to a real browser, which would not start as
+# root in CI and would open pages on a developer's desktop.
+"$keyring_run" sh -c '
+  mkdir -p "$XDG_DATA_HOME/applications"
+  printf "#!/bin/sh\nprintf \"%%s\\\\n\" \"\$1\" >>\"$HOME/opened-uris\"\n" >"$HOME/browser"
+  chmod +x "$HOME/browser"
+  printf "[Desktop Entry]\nType=Application\nName=Test browser\nExec=%s %%u\nMimeType=x-scheme-handler/http;x-scheme-handler/https;\nNoDisplay=true\n" \
+    "$HOME/browser" >"$XDG_DATA_HOME/applications/parla-test-browser.desktop"
+  printf "[Default Applications]\nx-scheme-handler/http=parla-test-browser.desktop\nx-scheme-handler/https=parla-test-browser.desktop\n" \
+    >"$XDG_CONFIG_HOME/mimeapps.list"
+  exec "$@" 1>&3 3>&-' ui-run "$@" 3>&1 1>&2

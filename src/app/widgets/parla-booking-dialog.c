@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "parla-booking-dialog.h"
+#include "parla-open-uri.h"
 #include "parla-format.h"
 #include "parla-teacher-format.h"
 
@@ -21,7 +22,8 @@
  * A modal window that books either a 1:1 lesson of a teacher's offering
  * (choose the offering and one of its free slots, suggest a topic, write
  * a message) or a seat in a scheduled session. It shows the price and the
- * cancellation policy before anything is sent, then the result: confirmed,
+ * server's cancellation policy for it, with the exact refunds, before
+ * anything is sent, then the result: confirmed,
  * or pending until the teacher answers (it follows `booking.accepted` and
  * `booking.rejected` live), or, while offline, queued in the outbox to be
  * sent when the server is back. Escape cancels.
@@ -44,6 +46,7 @@ struct _ParlaBookingDialog
   ParlaPolicy       *policy;
   char              *idempotency_key;
   GCancellable      *slots_cancellable;
+  GCancellable      *policy_cancellable;
 
   /* template children */
   AdwToastOverlay   *toast_overlay;
@@ -68,9 +71,14 @@ struct _ParlaBookingDialog
   AdwStatusPage     *result_page;
   GtkLinkButton     *checkout_button;
 
+  guint              hold_timer;       /* ticks the time left to pay */
+
   guint              busy : 1;
   guint              queued : 1;
   guint              loading_slots : 1;
+  guint              loading_policy : 1;
+  guint              policy_failed : 1;
+  guint              checkout_opened : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ParlaBookingDialog, parla_booking_dialog, ADW_TYPE_WINDOW)
@@ -151,6 +159,56 @@ show_error (ParlaBookingDialog *self,
   show_toast (self, error->message);
 }
 
+/* The refund tiers in plain words, with what each gives back of
+ * @price_minor: the server computes refunds with the same function. */
+static char *
+format_policy (const ParlaPolicy *policy,
+               gint64             price_minor,
+               const char        *currency)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *full = NULL;
+  const gint64 start = 1000000000;
+
+  if (price_minor == 0)
+    return g_strdup (_("Free to book and free to cancel at any time."));
+
+  full = parla_format_price (price_minor, currency);
+  g_string_append_printf (text,
+                          ngettext ("Cancel at least %d hour before the start: full refund, %s.",
+                                    "Cancel at least %d hours before the start: full refund, %s.",
+                                    (gulong) policy->full_refund_hours),
+                          policy->full_refund_hours, full);
+
+  if (policy->partial_refund_bp > 0 && policy->partial_refund_hours < policy->full_refund_hours)
+    {
+      gint64 partial_minor = parla_policy_refund_minor (policy, price_minor, start,
+                                                        start - (gint64) policy->partial_refund_hours * 3600,
+                                                        PARLA_PARTY_LEARNER);
+      g_autofree char *partial = parla_format_price (partial_minor, currency);
+
+      g_string_append_c (text, '\n');
+      /* Translators: hours, then a percentage, then an amount of money */
+      g_string_append_printf (text,
+                              ngettext ("At least %d hour before: %d %% back, %s.",
+                                        "At least %d hours before: %d %% back, %s.",
+                                        (gulong) policy->partial_refund_hours),
+                              policy->partial_refund_hours, policy->partial_refund_bp / 100, partial);
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Later: no refund."));
+    }
+  else
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Later: no refund."));
+    }
+
+  g_string_append_c (text, '\n');
+  g_string_append (text, _("If the teacher cancels or declines, you get everything back."));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 update_price (ParlaBookingDialog *self)
 {
@@ -186,13 +244,65 @@ update_price (ParlaBookingDialog *self)
                                ? _("The teacher accepts or declines your request; you will see their answer here and in My Schedule.")
                                : _("Confirmed at once."));
 
-  /* The booking's own snapshot once there is one, the platform's rules
-   * before. */
+  /* The booking's own snapshot once there is one, what the server says a
+   * booking would keep before. */
   rules = self->booking != NULL ? parla_booking_get_policy (self->booking) : NULL;
   if (rules == NULL)
     rules = self->policy;
-  policy = parla_teacher_format_policy (rules, price_minor);
+  if (rules != NULL)
+    policy = format_policy (rules, price_minor, currency);
+  else if (self->policy_failed)
+    policy = g_strdup (_("The cancellation policy could not be loaded. It is shown in My Schedule once you have booked."));
+  else
+    policy = g_strdup (_("Loading the cancellation policy…"));
   adw_action_row_set_subtitle (self->policy_row, policy);
+}
+
+static void
+on_policy_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ParlaApiClient *client = PARLA_API_CLIENT (object);
+  ParlaBookingDialog *self;
+  g_autoptr(ParlaPolicy) policy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  policy = parla_api_client_get_cancellation_policy_finish (client, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = PARLA_BOOKING_DIALOG (user_data);
+  self->loading_policy = FALSE;
+  self->policy_failed = policy == NULL;
+  if (policy == NULL)
+    show_error (self, error);
+  else
+    {
+      g_clear_pointer (&self->policy, parla_policy_unref);
+      self->policy = g_steal_pointer (&policy);
+    }
+
+  update_price (self);
+}
+
+/* The policy is the teacher's (their fee may differ), the same for each
+ * of their offerings: asked for once. */
+static void
+load_policy (ParlaBookingDialog *self,
+             const char         *offering_id,
+             const char         *session_id)
+{
+  if (self->policy != NULL || self->loading_policy)
+    return;
+
+  g_clear_object (&self->policy_cancellable);
+  self->policy_cancellable = g_cancellable_new ();
+  self->loading_policy = TRUE;
+  self->policy_failed = FALSE;
+  parla_api_client_get_cancellation_policy_async (parla_context_get_api_client (self->context),
+                                                  offering_id, session_id, self->policy_cancellable,
+                                                  on_policy_cb, self);
 }
 
 static void
@@ -240,6 +350,80 @@ update_seats (ParlaBookingDialog *self)
                            parla_session_get_capacity (self->session));
   gtk_label_set_label (self->seats_label, seats);
   update_actions (self);
+}
+
+/* What is held and until when, with the time left and the platform's
+ * share of the price when the server gives it. */
+static char *
+describe_payment (ParlaBookingDialog *self)
+{
+  g_autofree char *when = parla_teacher_format_slot (self->context,
+                                                     parla_booking_get_start (self->booking),
+                                                     parla_booking_get_end (self->booking));
+  gint64 hold = parla_booking_get_hold_expires_at (self->booking);
+  gint64 left = hold - g_get_real_time () / G_USEC_PER_SEC;
+  gint64 price = parla_booking_get_price_minor (self->booking);
+  gint64 fee = parla_booking_get_fee_minor (self->booking);
+  g_autofree char *held = NULL;
+  g_autofree char *share = NULL;
+
+  if (hold > 0 && left > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (hold);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, parla_context_get_time_zone (self->context));
+      g_autofree char *until = parla_format_time (local);
+
+      /* Translators: a time of day, then minutes and seconds left */
+      held = g_strdup_printf (_("Pay to keep this booking: it is held for you until %s (%d:%02d left)."),
+                              until, (int) (left / 60), (int) (left % 60));
+    }
+  else if (hold > 0)
+    {
+      held = g_strdup (_("The time to pay is up: the slot is being released."));
+    }
+  else
+    {
+      held = g_strdup (_("Pay to keep this booking."));
+    }
+
+  if (price > 0 && fee > 0)
+    {
+      g_autofree char *total = parla_format_price (price, parla_booking_get_currency (self->booking));
+      g_autofree char *platform = parla_format_price (fee, parla_booking_get_currency (self->booking));
+
+      /* Translators: the price, then the platform's fee in it */
+      share = g_strdup_printf (_("Of the %s you pay, %s is the platform fee; the rest goes to the teacher."),
+                               total, platform);
+    }
+
+  if (share != NULL)
+    {
+      char *both = g_strconcat (held, "\n", share, NULL);
+
+      g_free (held);
+      held = both;
+    }
+
+  /* Translators: what is booked, then how long it is held */
+  return g_strdup_printf (_("%s with %s\n%s\n%s"), parla_booking_get_title (self->booking),
+                          parla_booking_get_teacher_name (self->booking), when, held);
+}
+
+static gboolean
+on_hold_tick_cb (gpointer user_data)
+{
+  ParlaBookingDialog *self = user_data;
+  g_autofree char *description = NULL;
+
+  if (self->booking == NULL || parla_booking_get_status (self->booking) != PARLA_BOOKING_PAYMENT_PENDING)
+    {
+      self->hold_timer = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  description = describe_payment (self);
+  adw_status_page_set_description (self->result_page, description);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -291,19 +475,10 @@ show_result (ParlaBookingDialog *self)
     case PARLA_BOOKING_PAYMENT_PENDING:
       icon = "dialog-information-symbolic";
       title = _("Waiting for Payment");
-      if (parla_booking_get_hold_expires_at (self->booking) > 0)
-        {
-          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (parla_booking_get_hold_expires_at (self->booking));
-          g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, parla_context_get_time_zone (self->context));
-          g_autofree char *until = parla_format_time (local);
-          g_autofree char *held = NULL;
-
-          /* Translators: %s is a time of day */
-          held = g_strdup_printf (_("Pay to keep this booking: it is held for you until %s."), until);
-          g_free (description);
-          /* Translators: what is booked, then how long it is held */
-          description = g_strdup_printf (_("%s with %s\n%s\n%s"), what, who, when, held);
-        }
+      g_free (description);
+      description = describe_payment (self);
+      if (self->hold_timer == 0)
+        self->hold_timer = g_timeout_add_seconds (1, on_hold_tick_cb, self);
       if (parla_booking_get_checkout_url (self->booking) != NULL)
         {
           gtk_link_button_set_uri (self->checkout_button, parla_booking_get_checkout_url (self->booking));
@@ -314,8 +489,20 @@ show_result (ParlaBookingDialog *self)
       icon = "dialog-warning-symbolic";
       title = _("The Teacher Declined");
       break;
-    case PARLA_BOOKING_CANCELLED:
     case PARLA_BOOKING_EXPIRED:
+      {
+        char *released;
+
+        icon = "alarm-symbolic";
+        title = _("The Time to Pay Ran Out");
+        /* Translators: what was booked, then what became of it */
+        released = g_strdup_printf (_("%s\nThe slot was released and nothing was charged. Book again to choose a time."),
+                                    description);
+        g_free (description);
+        description = released;
+      }
+      break;
+    case PARLA_BOOKING_CANCELLED:
     default:
       icon = "dialog-warning-symbolic";
       title = _("Booking Cancelled");
@@ -455,6 +642,8 @@ on_offering_row_selected_cb (ParlaBookingDialog *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->offering_row), subtitle);
     }
 
+  if (offering != NULL)
+    load_policy (self, parla_offering_get_id (offering), NULL);
   update_price (self);
   if (self->teacher != NULL)
     load_slots (self);
@@ -567,10 +756,10 @@ on_booked_cb (GObject      *object,
   g_autoptr(ParlaBooking) booking = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_task_get_source_tag (G_TASK (result)) == parla_api_client_book_session_async)
-    booking = parla_api_client_book_session_finish (client, result, &error);
+  if (g_task_get_source_tag (G_TASK (result)) == parla_api_client_book_session_full_async)
+    booking = parla_api_client_book_session_full_finish (client, result, &error);
   else
-    booking = parla_api_client_book_offering_finish (client, result, &error);
+    booking = parla_api_client_book_offering_full_finish (client, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -591,6 +780,35 @@ on_booked_cb (GObject      *object,
     }
 
   set_booking (self, booking);
+
+  /* A new paid booking: its payment page opens in the browser at once. */
+  if (parla_booking_get_status (booking) == PARLA_BOOKING_PAYMENT_PENDING &&
+      parla_booking_get_checkout_url (booking) != NULL && !self->checkout_opened)
+    {
+      self->checkout_opened = TRUE;
+      parla_open_uri (GTK_WIDGET (self), parla_booking_get_checkout_url (booking));
+    }
+}
+
+/* The payment page opens through the portal-aware launcher, with errors
+ * as toasts. */
+static gboolean
+on_activate_checkout_cb (ParlaBookingDialog *self,
+                         GtkLinkButton      *button)
+{
+  parla_open_uri (GTK_WIDGET (self), gtk_link_button_get_uri (button));
+  return TRUE;
+}
+
+/* The learner's zone, as the server will understand it, or %NULL for
+ * the server's default. */
+static const char *
+learner_time_zone (ParlaBookingDialog *self)
+{
+  const char *zone = g_time_zone_get_identifier (parla_context_get_time_zone (self->context));
+  g_autoptr(GTimeZone) check = g_time_zone_new_identifier (zone);
+
+  return check != NULL ? zone : NULL;
 }
 
 static void
@@ -609,6 +827,10 @@ queue_booking (ParlaBookingDialog *self)
       g_autofree char *escaped = g_uri_escape_string (parla_session_get_id (self->session), NULL, FALSE);
 
       path = g_strdup_printf ("/api/v1/sessions/%s/book", escaped);
+      json_builder_begin_object (builder);
+      parla_json_add_string (builder, "learner_time_zone", learner_time_zone (self));
+      json_builder_end_object (builder);
+      body = json_builder_get_root (builder);
       when = parla_teacher_format_slot (self->context,
                                         parla_session_get_start (self->session),
                                         parla_session_get_end (self->session));
@@ -630,6 +852,7 @@ queue_booking (ParlaBookingDialog *self)
       parla_json_add_instant (builder, "start", start);
       parla_json_add_string (builder, "topic", gtk_editable_get_text (GTK_EDITABLE (self->topic_row)));
       parla_json_add_string (builder, "message", gtk_editable_get_text (GTK_EDITABLE (self->message_row)));
+      parla_json_add_string (builder, "learner_time_zone", learner_time_zone (self));
       json_builder_end_object (builder);
       body = json_builder_get_root (builder);
       when = parla_teacher_format_slot (self->context, start, end);
@@ -669,9 +892,10 @@ confirm_action (GtkWidget  *widget,
   if (self->session != NULL)
     {
       set_busy (self, TRUE);
-      parla_api_client_book_session_async (client, parla_session_get_id (self->session),
-                                           self->idempotency_key, self->cancellable,
-                                           on_booked_cb, self);
+      parla_api_client_book_session_full_async (client, parla_session_get_id (self->session),
+                                                learner_time_zone (self),
+                                                self->idempotency_key, self->cancellable,
+                                                on_booked_cb, self);
     }
   else
     {
@@ -682,11 +906,12 @@ confirm_action (GtkWidget  *widget,
         return;
 
       set_busy (self, TRUE);
-      parla_api_client_book_offering_async (client, parla_offering_get_id (offering), start,
-                                            gtk_editable_get_text (GTK_EDITABLE (self->topic_row)),
-                                            gtk_editable_get_text (GTK_EDITABLE (self->message_row)),
-                                            self->idempotency_key, self->cancellable,
-                                            on_booked_cb, self);
+      parla_api_client_book_offering_full_async (client, parla_offering_get_id (offering), start,
+                                                 gtk_editable_get_text (GTK_EDITABLE (self->topic_row)),
+                                                 gtk_editable_get_text (GTK_EDITABLE (self->message_row)),
+                                                 learner_time_zone (self),
+                                                 self->idempotency_key, self->cancellable,
+                                                 on_booked_cb, self);
     }
 }
 
@@ -768,6 +993,8 @@ parla_booking_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->slots_cancellable);
+  g_cancellable_cancel (self->policy_cancellable);
+  g_clear_handle_id (&self->hold_timer, g_source_remove);
 
   G_OBJECT_CLASS (parla_booking_dialog_parent_class)->dispose (object);
 }
@@ -779,6 +1006,7 @@ parla_booking_dialog_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->slots_cancellable);
+  g_clear_object (&self->policy_cancellable);
   g_clear_object (&self->context);
   g_clear_object (&self->teacher);
   g_clear_object (&self->session);
@@ -902,14 +1130,13 @@ static void
 parla_booking_dialog_init (ParlaBookingDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->checkout_button, "activate-link", G_CALLBACK (on_activate_checkout_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->cancellable = g_cancellable_new ();
   self->offerings = g_ptr_array_new_with_free_func (g_object_unref);
   self->slots = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->idempotency_key = g_uuid_string_random ();
-  /* The server does not publish its rules before a booking exists; the
-   * booking's own snapshot replaces these once it does. */
-  self->policy = parla_policy_new_default ();
 
   gtk_stack_set_visible_child_name (self->stack, "loading");
   update_actions (self);
@@ -1009,6 +1236,7 @@ parla_booking_dialog_new_for_session (ParlaContext *context,
   adw_action_row_set_subtitle (self->session_time_row, title);
 
   update_seats (self);
+  load_policy (self, NULL, parla_session_get_id (session));
   update_price (self);
   adw_action_row_set_subtitle (self->approval_row, _("Your seat is confirmed at once."));
   gtk_stack_set_visible_child_name (self->stack, "form");

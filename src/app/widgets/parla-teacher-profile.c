@@ -18,12 +18,15 @@
 /* The free times shown: how far ahead, and how many at most. */
 #define SLOT_DAYS 7
 #define MAX_SLOTS 8
+/* Reviews asked for at a time. */
+#define REVIEWS_PAGE 4
 
 /**
  * ParlaTeacherProfile:
  *
  * Shows the teacher whose id is #ParlaTeacherProfile:teacher-id: name,
- * rating, languages, bio and details, their offerings with materials,
+ * rating, languages, bio and details, what learners wrote about their
+ * lessons (newest first, a few at a time), their offerings with materials,
  * and the next free times for a lesson in the learner's time zone with the
  * teacher's own alongside. "Book" on a time or an offering opens a
  * #ParlaBookingDialog. Reusable wherever a teacher is shown (Discover, My
@@ -40,6 +43,8 @@ struct _ParlaTeacherProfile
   ParlaTeacher        *teacher;
   char                *slot_offering_id;
   GPtrArray           *rows;            /* rows added to the groups */
+  guint                n_reviews;       /* reviews shown */
+  gint64               reviews_total;   /* reviews the teacher has */
 
   /* template children */
   GtkStack            *stack;
@@ -57,12 +62,17 @@ struct _ParlaTeacherProfile
   AdwActionRow        *accent_row;
   AdwActionRow        *zone_row;
   AdwActionRow        *reviews_row;
+  AdwPreferencesGroup *reviews_group;
+  GtkSpinner          *reviews_spinner;
+  GtkLabel            *reviews_empty_label;
+  GtkButton           *more_reviews_button;
   AdwPreferencesGroup *offerings_group;
   AdwPreferencesGroup *slots_group;
   GtkSpinner          *slots_spinner;
 
   guint                loading : 1;
   guint                bookable : 1;
+  guint                loading_reviews : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ParlaTeacherProfile, parla_teacher_profile, ADW_TYPE_BIN)
@@ -86,6 +96,9 @@ update_actions (ParlaTeacherProfile *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.book", ready && self->bookable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.book-slot", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.reload", self->teacher_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profile.more-reviews",
+                                 self->teacher != NULL && !self->loading_reviews &&
+                                 self->n_reviews < self->reviews_total);
 }
 
 static void
@@ -372,6 +385,127 @@ load_slots (ParlaTeacherProfile *self,
                                                    on_slots_cb, self);
 }
 
+/* "★★★★☆" */
+static char *
+format_stars (int rating)
+{
+  GString *stars = g_string_new (NULL);
+
+  for (int i = 1; i <= 5; i++)
+    g_string_append (stars, i <= rating ? "★" : "☆");
+
+  return g_string_free (stars, FALSE);
+}
+
+static GtkWidget *
+create_review_row (ParlaTeacherProfile *self,
+                   JsonObject          *review)
+{
+  JsonObject *learner = parla_json_get_object (review, "learner");
+  int rating = (int) CLAMP (parla_json_get_int (review, "rating", 0), 0, 5);
+  gint64 created_at = parla_json_get_instant (review, "created_at", 0);
+  const char *name = learner != NULL ? parla_json_get_string (learner, "display_name", NULL) : NULL;
+  g_autofree char *stars = format_stars (rating);
+  g_autofree char *date = NULL;
+  /* Translators: a review's rating, for screen readers */
+  g_autofree char *stars_name = g_strdup_printf (ngettext ("%d star out of 5", "%d stars out of 5", (gulong) rating),
+                                                 rating);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *stars_label = gtk_label_new (stars);
+  GtkWidget *date_label;
+
+  if (created_at > 0)
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (created_at);
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, parla_context_get_time_zone (self->context));
+
+      date = parla_format_date (local);
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name != NULL && *name != '\0' ? name : _("A learner"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), parla_json_get_string (review, "text", ""));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (row, "review");
+
+  gtk_widget_add_css_class (stars_label, "accent");
+  gtk_widget_set_valign (stars_label, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (stars_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, stars_name,
+                                  -1);
+  gtk_widget_set_tooltip_text (stars_label, stars_name);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), stars_label);
+
+  date_label = gtk_label_new (date != NULL ? date : "");
+  gtk_widget_add_css_class (date_label, "dim-label");
+  gtk_widget_add_css_class (date_label, "caption");
+  gtk_widget_set_valign (date_label, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), date_label);
+
+  return row;
+}
+
+static void
+on_reviews_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ParlaApiClient *client = PARLA_API_CLIENT (object);
+  ParlaTeacherProfile *self;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *answer;
+  JsonArray *reviews;
+
+  node = parla_api_client_list_teacher_reviews_finish (client, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = PARLA_TEACHER_PROFILE (user_data);
+  self->loading_reviews = FALSE;
+  gtk_spinner_set_spinning (self->reviews_spinner, FALSE);
+
+  if (node == NULL)
+    {
+      parla_widget_show_error (GTK_WIDGET (self), error);
+      update_actions (self);
+      return;
+    }
+
+  answer = json_node_get_object (node);
+  reviews = parla_json_get_array (answer, "reviews");
+  self->reviews_total = parla_json_get_int (answer, "total", 0);
+
+  for (guint i = 0; reviews != NULL && i < json_array_get_length (reviews); i++)
+    {
+      JsonObject *review = json_array_get_object_element (reviews, i);
+
+      if (review == NULL)
+        continue;
+      add_row (self, self->reviews_group, create_review_row (self, review));
+      self->n_reviews++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->reviews_empty_label), self->reviews_total == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->more_reviews_button), self->n_reviews < self->reviews_total);
+  update_actions (self);
+}
+
+static void
+load_reviews (ParlaTeacherProfile *self)
+{
+  if (self->loading_reviews || self->teacher == NULL)
+    return;
+
+  self->loading_reviews = TRUE;
+  gtk_spinner_set_spinning (self->reviews_spinner, TRUE);
+  update_actions (self);
+  parla_api_client_list_teacher_reviews_async (parla_context_get_api_client (self->context),
+                                               parla_teacher_get_id (self->teacher),
+                                               (int) self->n_reviews, REVIEWS_PAGE,
+                                               self->cancellable, on_reviews_cb, self);
+}
+
 static void
 show_teacher (ParlaTeacherProfile *self)
 {
@@ -387,6 +521,11 @@ show_teacher (ParlaTeacherProfile *self)
   guint n_offerings = 0;
 
   clear_rows (self);
+  self->n_reviews = 0;
+  self->reviews_total = 0;
+  self->loading_reviews = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->reviews_empty_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->more_reviews_button), FALSE);
 
   adw_avatar_set_text (self->avatar, parla_teacher_get_display_name (teacher));
   gtk_label_set_label (self->name_label, parla_teacher_get_display_name (teacher));
@@ -411,7 +550,7 @@ show_teacher (ParlaTeacherProfile *self)
   set_row_text (self->specializations_row, specializations);
   set_row_text (self->accent_row, parla_teacher_get_accent (teacher));
   set_row_text (self->zone_row, parla_teacher_get_time_zone (teacher));
-  /* The server publishes the average and the count, not single reviews. */
+  /* The average of every rating; the reviews group lists what was written. */
   if (parla_teacher_get_rating_count (teacher) > 0)
     reviews = g_strdup_printf (ngettext ("Average %.1f out of 5 from %d learner",
                                          "Average %.1f out of 5 from %d learners",
@@ -452,6 +591,7 @@ show_teacher (ParlaTeacherProfile *self)
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
   gtk_stack_set_visible_child_name (self->stack, "profile");
 
+  load_reviews (self);
   if (first_individual != NULL)
     load_slots (self, first_individual);
   else
@@ -531,6 +671,14 @@ book_slot_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(&sx)", &offering_id, &start);
   open_booking (self, offering_id, start);
+}
+
+static void
+more_reviews_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  load_reviews (PARLA_TEACHER_PROFILE (widget));
 }
 
 static void
@@ -683,6 +831,10 @@ parla_teacher_profile_class_init (ParlaTeacherProfileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, accent_row);
   gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, zone_row);
   gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, reviews_row);
+  gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, reviews_group);
+  gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, reviews_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, reviews_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, more_reviews_button);
   gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, offerings_group);
   gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, slots_group);
   gtk_widget_class_bind_template_child (widget_class, ParlaTeacherProfile, slots_spinner);
@@ -690,6 +842,7 @@ parla_teacher_profile_class_init (ParlaTeacherProfileClass *klass)
   gtk_widget_class_install_action (widget_class, "profile.book", NULL, book_action);
   gtk_widget_class_install_action (widget_class, "profile.book-slot", "(sx)", book_slot_action);
   gtk_widget_class_install_action (widget_class, "profile.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "profile.more-reviews", NULL, more_reviews_action);
 }
 
 static void
@@ -800,6 +953,8 @@ parla_teacher_profile_reload (ParlaTeacherProfile *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_spinner_set_spinning (self->slots_spinner, FALSE);
+  gtk_spinner_set_spinning (self->reviews_spinner, FALSE);
+  self->loading_reviews = FALSE;
 
   if (self->teacher_id == NULL || self->context == NULL)
     {

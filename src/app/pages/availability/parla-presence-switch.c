@@ -124,6 +124,40 @@ on_realtime_state_cb (ParlaPresenceSwitch *self)
   update_state (self);
 }
 
+/* A window opened while the teacher is available already (the app kept
+ * running with its windows closed): the switch starts on. */
+static void
+sync_from_realtime (ParlaPresenceSwitch *self)
+{
+  ParlaRealtime *realtime = get_realtime (self);
+  ParlaUser *user = self->context != NULL ? parla_context_get_user (self->context) : NULL;
+
+  if (realtime == NULL || user == NULL || self->available ||
+      g_strcmp0 (parla_realtime_get_presence (realtime, parla_user_get_id (user)), "available") != 0)
+    return;
+
+  self->available = TRUE;
+  gtk_switch_set_active (self->toggle, TRUE);
+  gtk_switch_set_state (self->toggle, TRUE);
+  update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
+}
+
+/* The server stopped ringing this teacher (rings timed out): the ring
+ * service says why and sets the presence to `online`; the switch shows it. */
+static void
+on_instant_unavailable_cb (ParlaPresenceSwitch *self)
+{
+  if (!self->available)
+    return;
+
+  self->available = FALSE;
+  gtk_switch_set_active (self->toggle, FALSE);
+  gtk_switch_set_state (self->toggle, FALSE);
+  update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
+}
+
 static void
 on_signed_in_cb (ParlaPresenceSwitch *self)
 {
@@ -131,6 +165,7 @@ on_signed_in_cb (ParlaPresenceSwitch *self)
   g_signal_group_set_target (self->realtime_signals, get_realtime (self));
   if (self->context != NULL && parla_context_get_signed_in (self->context))
     {
+      sync_from_realtime (self);
       update_state (self);
       return;
     }
@@ -248,6 +283,8 @@ parla_presence_switch_init (ParlaPresenceSwitch *self)
   self->realtime_signals = g_signal_group_new (PARLA_TYPE_REALTIME);
   g_signal_group_connect_object (self->realtime_signals, "notify::state",
                                  G_CALLBACK (on_realtime_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->realtime_signals, "event::instant.unavailable",
+                                 G_CALLBACK (on_instant_unavailable_cb), self, G_CONNECT_SWAPPED);
   update_state (self);
 }
 
@@ -286,6 +323,7 @@ parla_presence_switch_set_context (ParlaPresenceSwitch *self,
   if (context != NULL)
     g_signal_connect_object (context, "notify::signed-in", G_CALLBACK (on_signed_in_cb), self,
                              G_CONNECT_SWAPPED);
+  sync_from_realtime (self);
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
 }

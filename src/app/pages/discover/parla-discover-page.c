@@ -285,9 +285,15 @@ build_session_query (ParlaDiscoverPage *self,
 {
   ParlaApiQuery *query = parla_api_query_new ();
   guint type = get_type_filter (self);
+  gint64 min = get_min_price (self);
+  gint64 max = get_max_price (self);
   gint64 from, to;
 
   add_common_filters (self, query);
+  if (min > 0)
+    parla_api_query_add_int (query, "min_price", min);
+  if (max >= 0)
+    parla_api_query_add_int (query, "max_price", max);
   if (type >= TYPE_FIRST_SESSION_TYPE)
     parla_api_query_add_string (query, "type", parla_session_type_names[type - TYPE_FIRST_SESSION_TYPE]);
   if (get_range (self, &from, &to))
@@ -667,18 +673,6 @@ update_session_row (ParlaDiscoverPage *self,
   gtk_widget_set_sensitive (button, !cancelled && !booked && left > 0);
 }
 
-static gboolean
-session_in_price_range (ParlaDiscoverPage *self,
-                        ParlaSession      *session)
-{
-  gint64 price = parla_session_get_price_minor (session);
-  gint64 min = get_min_price (self);
-  gint64 max = get_max_price (self);
-
-  /* GET /sessions has no price range: it is applied here. */
-  return price >= min && (max < 0 || price <= max);
-}
-
 static GtkWidget *
 create_session_row (ParlaDiscoverPage *self,
                     ParlaSession      *session)
@@ -767,8 +761,7 @@ on_sessions_cb (GObject      *object,
       GtkWidget *row;
 
       self->sessions_loaded++;
-      if (!session_in_price_range (self, session) ||
-          g_hash_table_contains (self->session_rows, parla_session_get_id (session)))
+      if (g_hash_table_contains (self->session_rows, parla_session_get_id (session)))
         continue;
 
       row = create_session_row (self, session);

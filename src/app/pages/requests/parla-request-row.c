@@ -14,8 +14,9 @@
 /**
  * ParlaRequestRow:
  *
- * Who asks, for which offering, when (in the app's time zone, and in the
- * teacher's profile zone when that differs), their topic and message,
+ * Who asks, for which offering, when (in the app's time zone, in the
+ * teacher's profile zone when that differs, and in the learner's own
+ * when that differs), their topic and message,
  * with Accept and Decline buttons for the requests page's actions.
  */
 struct _ParlaRequestRow
@@ -30,6 +31,7 @@ struct _ParlaRequestRow
   GtkLabel      *offering_label;
   GtkLabel      *when_label;
   GtkLabel      *other_zone_label;
+  GtkLabel      *learner_zone_label;
   GtkLabel      *topic_label;
   GtkLabel      *message_label;
   GtkSpinner    *spinner;
@@ -91,6 +93,30 @@ update (ParlaRequestRow *self,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->other_zone_label), other_zone);
 
+  other_zone = FALSE;
+  if (parla_booking_get_learner_time_zone (booking) != NULL)
+    {
+      g_autoptr(GTimeZone) learner_zone = g_time_zone_new_identifier (parla_booking_get_learner_time_zone (booking));
+      g_autoptr(GDateTime) utc_start = g_date_time_new_from_unix_utc (start);
+      g_autoptr(GDateTime) a = g_date_time_to_timezone (utc_start, time_zone);
+      g_autoptr(GDateTime) b = learner_zone != NULL ? g_date_time_to_timezone (utc_start, learner_zone) : NULL;
+
+      if (b != NULL && g_date_time_get_utc_offset (a) != g_date_time_get_utc_offset (b))
+        {
+          g_autofree char *there = format_when (start, end, learner_zone);
+          /* Translators: the learner's name, a date and time range, then
+           * their time zone: "Sam Rivera's time: Wed 25 Nov, 04:00–05:00
+           * (America/New_York)" */
+          g_autofree char *text = g_strdup_printf (_("%s's time: %s (%s)"),
+                                                   parla_booking_get_learner_name (booking), there,
+                                                   g_time_zone_get_identifier (learner_zone));
+
+          gtk_label_set_label (self->learner_zone_label, text);
+          other_zone = TRUE;
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->learner_zone_label), other_zone);
+
   if (topic != NULL && *topic != '\0')
     {
       /* Translators: %s is what the learner wants to talk about */
@@ -128,6 +154,7 @@ parla_request_row_class_init (ParlaRequestRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/app/parla/Parla/requests/parla-request-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ParlaRequestRow, learner_label);
+  gtk_widget_class_bind_template_child (widget_class, ParlaRequestRow, learner_zone_label);
   gtk_widget_class_bind_template_child (widget_class, ParlaRequestRow, offering_label);
   gtk_widget_class_bind_template_child (widget_class, ParlaRequestRow, when_label);
   gtk_widget_class_bind_template_child (widget_class, ParlaRequestRow, other_zone_label);

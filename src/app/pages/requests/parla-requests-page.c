@@ -371,15 +371,11 @@ on_rejected_cb (GObject      *object,
 {
   g_autoptr(AnswerData) data = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(ParlaBooking) booking = NULL;
 
-  node = parla_api_client_send_finish (PARLA_API_CLIENT (object), result, &error);
+  booking = parla_api_client_reject_booking_with_reason_finish (PARLA_API_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-
-  if (node != NULL)
-    booking = parla_booking_new_from_json (node, PARLA_JSON_RESOURCE, &error);
 
   finish_answer (data, booking, error);
 }
@@ -444,10 +440,9 @@ answer (ParlaRequestsPage *self,
     parla_api_client_accept_booking_async (parla_context_get_api_client (self->context), booking_id, key,
                                            self->cancellable, on_accepted_cb, data);
   else
-    /* The reason goes along in the body; parla_api_client_reject_booking_async()
-     * sends none. */
-    parla_api_client_send_async (parla_context_get_api_client (self->context), "POST", path, body, key,
-                                 self->cancellable, on_rejected_cb, data);
+    parla_api_client_reject_booking_with_reason_async (parla_context_get_api_client (self->context), booking_id,
+                                                       reason != NULL && *reason != '\0' ? reason : NULL,
+                                                       key, self->cancellable, on_rejected_cb, data);
 }
 
 static void
@@ -458,17 +453,57 @@ accept_action (GtkWidget  *widget,
   answer (PARLA_REQUESTS_PAGE (widget), g_variant_get_string (parameter, NULL), TRUE, NULL);
 }
 
+/* What the server keeps of a reason, in characters. */
+#define MAX_REASON_CHARS 500
+
+static char *
+get_reason (AdwMessageDialog *dialog)
+{
+  GtkTextBuffer *buffer = g_object_get_data (G_OBJECT (dialog), "reason-buffer");
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+/* The count of characters left, and Decline only while the reason fits. */
+static void
+on_reason_changed_cb (GtkTextBuffer    *buffer,
+                      AdwMessageDialog *dialog)
+{
+  GtkLabel *counter = g_object_get_data (G_OBJECT (dialog), "reason-counter");
+  g_autofree char *reason = get_reason (dialog);
+  glong left = MAX_REASON_CHARS - g_utf8_strlen (reason, -1);
+  g_autofree char *text = NULL;
+
+  if (left >= 0)
+    text = g_strdup_printf (ngettext ("Optional; the learner sees it. %ld character left.",
+                                      "Optional; the learner sees it. %ld characters left.",
+                                      (gulong) left),
+                            left);
+  else
+    text = g_strdup_printf (ngettext ("%ld character too many.", "%ld characters too many.", (gulong) -left),
+                            -left);
+  gtk_label_set_label (counter, text);
+  if (left < 0)
+    gtk_widget_add_css_class (GTK_WIDGET (counter), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (counter), "error");
+  adw_message_dialog_set_response_enabled (dialog, "decline", left >= 0);
+}
+
 static void
 on_decline_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
                         AnswerData       *data)
 {
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *reason = NULL;
 
   if (g_strcmp0 (response, "decline") != 0)
     return;
 
-  answer (data->self, data->booking_id, FALSE, gtk_editable_get_text (entry));
+  reason = get_reason (dialog);
+  answer (data->self, data->booking_id, FALSE, reason);
 }
 
 static void
@@ -489,7 +524,11 @@ decline_action (GtkWidget  *widget,
   ParlaBooking *booking;
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
-  GtkWidget *entry;
+  GtkWidget *box;
+  GtkWidget *scrolled;
+  GtkWidget *view;
+  GtkWidget *counter;
+  GtkTextBuffer *buffer;
   AnswerData *data;
 
   if (row == NULL)
@@ -501,12 +540,35 @@ decline_action (GtkWidget  *widget,
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
                                    _("The learner is refunded in full and the time becomes free again."));
 
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason (optional)"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  /* The reason: a few lines of text, kept by the server and shown to the
+   * learner. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Reason for declining"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  gtk_widget_set_tooltip_text (view, _("Reason for declining"));
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 90);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 180);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_widget_set_overflow (scrolled, GTK_OVERFLOW_HIDDEN);
+  counter = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (counter), 0);
+  gtk_label_set_wrap (GTK_LABEL (counter), TRUE);
+  gtk_widget_add_css_class (counter, "caption");
+  gtk_widget_add_css_class (counter, "dim-label");
+  gtk_box_append (GTK_BOX (box), scrolled);
+  gtk_box_append (GTK_BOX (box), counter);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "keep", _("_Not Now"),
@@ -523,7 +585,14 @@ decline_action (GtkWidget  *widget,
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_decline_response_cb), data,
                          answer_data_closure_free, 0);
 
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  g_object_set_data (G_OBJECT (dialog), "reason-buffer", buffer);
+  g_object_set_data (G_OBJECT (dialog), "reason-counter", counter);
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (on_reason_changed_cb), dialog, 0);
+  on_reason_changed_cb (buffer, ADW_MESSAGE_DIALOG (dialog));
+
   gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (view);
 }
 
 static void

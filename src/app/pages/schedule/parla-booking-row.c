@@ -14,8 +14,8 @@
 /**
  * ParlaBookingRow:
  *
- * A booking's title, time (in the learner's zone), teacher, status and a
- * countdown to its start; from ten minutes before the start until its end
+ * A booking's title, time (in the learner's zone), teacher, status (with
+ * the teacher's reason when they declined) and a countdown to its start; from ten minutes before the start until its end
  * a live lesson has a Join button (the application's `app.join` action,
  * the booking id as target). Its menu reschedules, cancels or exports it
  * through the schedule page's actions.
@@ -34,6 +34,7 @@ struct _ParlaBookingRow
   GtkLabel       *with_label;
   GtkLabel       *status_label;
   GtkLabel       *countdown_label;
+  GtkLabel       *reason_label;
   GtkButton      *join_button;
   GtkMenuButton  *menu_button;
 };
@@ -145,6 +146,20 @@ update (ParlaBookingRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), status_classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (self->status_label), status_class);
 
+  /* Why the teacher declined, when they said. */
+  if (parla_booking_get_status (booking) == PARLA_BOOKING_REJECTED &&
+      parla_booking_get_reject_reason (booking) != NULL)
+    {
+      /* Translators: %s is what the teacher wrote when declining */
+      g_autofree char *reason = g_strdup_printf (_("The teacher wrote: “%s”"),
+                                                 parla_booking_get_reject_reason (booking));
+
+      gtk_label_set_label (self->reason_label, reason);
+      gtk_widget_set_visible (GTK_WIDGET (self->reason_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->reason_label), FALSE);
+
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->join_button), "s",
                                     parla_booking_get_id (booking));
   build_menu (self);
@@ -176,6 +191,7 @@ parla_booking_row_class_init (ParlaBookingRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParlaBookingRow, with_label);
   gtk_widget_class_bind_template_child (widget_class, ParlaBookingRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, ParlaBookingRow, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, ParlaBookingRow, reason_label);
   gtk_widget_class_bind_template_child (widget_class, ParlaBookingRow, join_button);
   gtk_widget_class_bind_template_child (widget_class, ParlaBookingRow, menu_button);
 }
