@@ -1273,14 +1273,30 @@ on_tee_pad_buffer_cb (GstPad          *pad,
   return GST_PAD_PROBE_DROP;
 }
 
+/* GStreamer's check for a segment runs before any probe on the pad, so
+ * the probe above only keeps such frames from going further: the tee's
+ * segment is also stored on the new pad at once, which leaves the race a
+ * window of microseconds rather than until the next frame. */
 static GstPad *
 request_tee_pad (GstElement *tee)
 {
   GstPad *pad = gst_element_request_pad_simple (tee, "src_%u");
+  g_autoptr(GstEvent) own = NULL;
 
-  if (pad != NULL)
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-                       on_tee_pad_buffer_cb, NULL, NULL);
+  if (pad == NULL)
+    return NULL;
+
+  own = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  if (own == NULL)
+    {
+      g_autoptr(GstPad) sink = gst_element_get_static_pad (tee, "sink");
+      g_autoptr(GstEvent) segment = sink != NULL ? gst_pad_get_sticky_event (sink, GST_EVENT_SEGMENT, 0) : NULL;
+
+      if (segment != NULL)
+        gst_pad_store_sticky_event (pad, segment);
+    }
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     on_tee_pad_buffer_cb, NULL, NULL);
 
   return pad;
 }
