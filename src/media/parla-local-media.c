@@ -1244,57 +1244,64 @@ _parla_local_media_has (ParlaLocalMedia *self,
   return get_tee (self, kind) != NULL;
 }
 
-/* On a streaming thread, until a tee pad has a segment. The tee copies
- * the sticky events it has onto a new pad, and forwards a new segment to
- * the pads it has: a pad made while the capture's first segment goes
- * through falls between the two and would push frames with no segment.
- * Such a pad gets the tee's segment, and the frame it was pushing is
- * dropped so that the next one goes after it. */
-static GstPadProbeReturn
-on_tee_pad_buffer_cb (GstPad          *pad,
-                      GstPadProbeInfo *info,
-                      gpointer         user_data)
+/* Gives @pad, a source pad of a tee, the tee's segment when it has none.
+ * The tee copies the sticky events it has onto a new pad, and forwards a
+ * new segment to the pads it has: a pad made while the capture's first
+ * segment goes through falls between the two and would push frames with
+ * no segment. Returns whether @pad has a segment now. */
+static gboolean
+adopt_tee_segment (GstPad *pad)
 {
-  g_autoptr(GstEvent) segment = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  g_autoptr(GstEvent) own = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
   g_autoptr(GstElement) tee = NULL;
   g_autoptr(GstPad) sink = NULL;
+  g_autoptr(GstEvent) segment = NULL;
 
-  if (segment != NULL)
-    return GST_PAD_PROBE_REMOVE;
+  if (own != NULL)
+    return TRUE;
 
   tee = gst_pad_get_parent_element (pad);
   if (tee != NULL)
     sink = gst_element_get_static_pad (tee, "sink");
   if (sink != NULL)
     segment = gst_pad_get_sticky_event (sink, GST_EVENT_SEGMENT, 0);
-  if (segment != NULL)
-    gst_pad_store_sticky_event (pad, segment);
+  if (segment == NULL)
+    return FALSE;
 
+  gst_pad_store_sticky_event (pad, segment);
+  return TRUE;
+}
+
+/* On a streaming thread, until the pad has a segment: a frame pushed
+ * without one is dropped (once the pad adopted the tee's, the next one
+ * goes after it). */
+static GstPadProbeReturn
+on_tee_pad_buffer_cb (GstPad          *pad,
+                      GstPadProbeInfo *info,
+                      gpointer         user_data)
+{
+  g_autoptr(GstEvent) segment = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+
+  if (segment != NULL)
+    return GST_PAD_PROBE_REMOVE;
+
+  adopt_tee_segment (pad);
   return GST_PAD_PROBE_DROP;
 }
 
 /* GStreamer's check for a segment runs before any probe on the pad, so
- * the probe above only keeps such frames from going further: the tee's
- * segment is also stored on the new pad at once, which leaves the race a
- * window of microseconds rather than until the next frame. */
+ * the probe above only keeps such frames from going further: the new pad
+ * adopts the tee's segment at once, which leaves the race a window of
+ * microseconds rather than until the next frame. */
 static GstPad *
 request_tee_pad (GstElement *tee)
 {
   GstPad *pad = gst_element_request_pad_simple (tee, "src_%u");
-  g_autoptr(GstEvent) own = NULL;
 
   if (pad == NULL)
     return NULL;
 
-  own = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
-  if (own == NULL)
-    {
-      g_autoptr(GstPad) sink = gst_element_get_static_pad (tee, "sink");
-      g_autoptr(GstEvent) segment = sink != NULL ? gst_pad_get_sticky_event (sink, GST_EVENT_SEGMENT, 0) : NULL;
-
-      if (segment != NULL)
-        gst_pad_store_sticky_event (pad, segment);
-    }
+  adopt_tee_segment (pad);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
                      on_tee_pad_buffer_cb, NULL, NULL);
 
